@@ -1,0 +1,256 @@
+"""Cross-table checks of a caseload: references, duplicates, overlaps, windows, eligibility.
+
+``cross_check`` returns findings that name the table, the entry index and the column, so the
+reader can turn them into "file, row, column" messages; the Caseload model runs the same checks
+when it is built in code. Field-level rules (types, ranges, HH:MM) live on the row models.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from models.base import DAYS, MINUTES_PER_DAY, format_clock
+from models.objective import TERM_IDS
+
+if TYPE_CHECKING:
+    from models.caseload import Caseload, VisitTemplate, Worker
+
+SUSPICIOUS_VISIT_MIN = 240
+"""A visit longer than this (minutes) is legal but warned about."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in the input: where (table, entry index, column), which rule, what."""
+
+    table: str
+    index: int | None
+    column: str
+    rule: str
+    message: str
+    level: Literal["error", "warning"] = "error"
+    ref: str = ""
+    """The unknown id, for findings about references."""
+
+    def text(self) -> str:
+        where = self.table if self.index is None else f"{self.table}[{self.index}]"
+        column = f".{self.column}" if self.column else ""
+        return f"{where}{column}: {self.message} [{self.rule}]"
+
+
+def cross_check(caseload: Caseload) -> list[Finding]:
+    """Every cross-table problem of the caseload, errors and warnings, in table order."""
+    checks = (
+        _settings,
+        _duplicates,
+        _references,
+        _transport_modes,
+        _availability_overlaps,
+        _visit_windows,
+        _eligibility,
+        _travel_matrix,
+        _pins,
+    )
+    return [finding for check in checks for finding in check(caseload)]
+
+
+def _settings(c: Caseload) -> Iterator[Finding]:
+    if c.week_start is not None and c.week_start.weekday() != 0:
+        yield Finding(
+            "caseload.yaml", None, "week_start", "not_monday",
+            f"week_start {c.week_start} is a {c.week_start.strftime('%A')}, not a Monday",
+        )
+    for key in c.weights:
+        if key not in TERM_IDS:
+            yield Finding(
+                "caseload.yaml", None, f"weights.{key}", "unknown_weight",
+                f"no objective term {key!r} (known: {', '.join(TERM_IDS)})", "warning",
+            )
+
+
+def _duplicates(c: Caseload) -> Iterator[Finding]:
+    tables = (
+        ("customers", "customer_id", c.customers),
+        ("visits", "visit_id", c.visits),
+        ("workers", "worker_id", c.workers),
+    )
+    for table, column, rows in tables:
+        seen: dict[str, int] = {}
+        for i, row in enumerate(rows):
+            key = getattr(row, column)
+            if key in seen:
+                yield Finding(table, i, column, "duplicate_id", f"duplicate id {key!r}")
+            seen.setdefault(key, i)
+    pairs: dict[tuple[str, str], str] = {}
+    for i, p in enumerate(c.preferences):
+        before = pairs.get((p.customer_id, p.worker_id))
+        if before is not None:
+            rule = "duplicate_preference" if before == p.kind else "conflicting_preference"
+            yield Finding(
+                "preferences", i, "kind", rule,
+                f"{p.customer_id}-{p.worker_id} is listed again ({before}, then {p.kind})",
+            )
+        pairs.setdefault((p.customer_id, p.worker_id), p.kind)
+
+
+def _references(c: Caseload) -> Iterator[Finding]:
+    customers, workers = c.customer_by_id, c.worker_by_id
+    for i, v in enumerate(c.visits):
+        if v.customer_id not in customers:
+            yield _unknown("visits", i, "customer_id", "customer", v.customer_id)
+    for i, a in enumerate(c.availability):
+        if a.worker_id not in workers:
+            yield _unknown("availability", i, "worker_id", "worker", a.worker_id)
+    for i, p in enumerate(c.preferences):
+        if p.customer_id not in customers:
+            yield _unknown("preferences", i, "customer_id", "customer", p.customer_id)
+        if p.worker_id not in workers:
+            yield _unknown("preferences", i, "worker_id", "worker", p.worker_id)
+    for i, row in enumerate(c.previous_rota):
+        if row.worker_id not in workers:
+            yield _unknown("previous_rota", i, "worker_id", "worker", row.worker_id, "warning")
+        if row.customer_id not in customers:
+            yield _unknown("previous_rota", i, "customer_id", "customer", row.customer_id, "warning")
+
+
+def _unknown(table, index, column, kind, value, level="error") -> Finding:
+    return Finding(
+        table, index, column, f"unknown_{kind}", f"unknown {kind} {value!r}", level, ref=value
+    )
+
+
+def _transport_modes(c: Caseload) -> Iterator[Finding]:
+    modes = c.travel.speed_kmh
+    for i, w in enumerate(c.workers):
+        if w.transport not in modes:
+            yield Finding(
+                "workers", i, "transport", "unknown_transport",
+                f"mode {w.transport!r} has no speed in travel.speed_kmh ({', '.join(sorted(modes))})",
+            )
+
+
+def _availability_overlaps(c: Caseload) -> Iterator[Finding]:
+    by_worker_day: dict[tuple[str, int], list[tuple[int, int, int]]] = defaultdict(list)
+    for i, a in enumerate(c.availability):
+        for day in a.day:
+            by_worker_day[(a.worker_id, day)].append((a.start, a.end, i))
+    reported: set[int] = set()
+    for (worker_id, day), rows in by_worker_day.items():
+        rows.sort()
+        for (s1, e1, _), (s2, e2, i2) in zip(rows, rows[1:]):
+            if s2 < e1 and i2 not in reported:
+                reported.add(i2)
+                yield Finding(
+                    "availability", i2, "start", "overlapping_availability",
+                    f"{worker_id} on {DAYS[day]}: {format_clock(s2)}-{format_clock(e2)} overlaps "
+                    f"{format_clock(s1)}-{format_clock(e1)} (split shifts must not overlap)",
+                )
+
+
+def _visit_windows(c: Caseload) -> Iterator[Finding]:
+    policy = c.policy
+    for i, v in enumerate(c.visits):
+        before = policy.window_before_min if v.window_before_min is None else v.window_before_min
+        after = policy.window_after_min if v.window_after_min is None else v.window_after_min
+        if v.start - before < 0:
+            yield Finding(
+                "visits", i, "window_before_min", "window_outside_day",
+                f"window opens {before} min before {format_clock(v.start)}, before midnight "
+                "(nothing may cross midnight)",
+            )
+        if v.start + after + v.duration_min > MINUTES_PER_DAY:
+            yield Finding(
+                "visits", i, "window_after_min", "window_outside_day",
+                f"a {v.duration_min} min visit starting up to {after} min after "
+                f"{format_clock(v.start)} ends after midnight (nothing may cross midnight)",
+            )
+        if v.duration_min > SUSPICIOUS_VISIT_MIN:
+            yield Finding(
+                "visits", i, "duration_min", "long_visit",
+                f"{v.duration_min} min is an unusually long visit", "warning",
+            )
+
+
+def _eligibility(c: Caseload) -> Iterator[Finding]:
+    held = {skill for w in c.workers for skill in w.skills}
+    genders = Counter(w.gender for w in c.workers)
+    for i, v in enumerate(c.visits):
+        for skill in v.skills:
+            if skill not in held:
+                yield Finding(
+                    "visits", i, "skills", "skill_unheld",
+                    f"no worker holds skill {skill!r}; the visit cannot be assigned", "warning",
+                )
+    for i, cu in enumerate(c.customers):
+        if cu.gender_preference and not genders[cu.gender_preference]:
+            yield Finding(
+                "customers", i, "gender_preference", "gender_unmet",
+                f"no {cu.gender_preference} worker in the caseload",
+            )
+    for i, v in enumerate(c.visits):
+        if v.workers_required > 1 and v.customer_id in c.customer_by_id:
+            eligible = sum(1 for w in c.workers if static_eligible(c, v, w))
+            if eligible < v.workers_required:
+                yield Finding(
+                    "visits", i, "workers_required", "double_handed_short",
+                    f"needs {v.workers_required} workers but only {eligible} may serve "
+                    f"{v.customer_id} with skills {';'.join(v.skills) or 'none'}",
+                )
+
+
+def static_eligible(c: Caseload, visit: VisitTemplate, worker: Worker) -> bool:
+    """Whether a worker may ever serve a visit: skills, gender, ban, zone and provider rules."""
+    customer = c.customer_by_id[visit.customer_id]
+    if not set(visit.skills) <= set(worker.skills):
+        return False
+    if customer.gender_preference and worker.gender != customer.gender_preference:
+        return False
+    if (customer.customer_id, worker.worker_id) in c.banned_pairs:
+        return False
+    if worker.zones and customer.zone and customer.zone not in worker.zones:
+        return False
+    return not customer.provider or worker.provider == customer.provider
+
+
+def _travel_matrix(c: Caseload) -> Iterator[Finding]:
+    if not c.travel_matrix:
+        return
+    clash = sorted(set(c.customer_by_id) & set(c.worker_by_id))
+    if clash:
+        yield Finding(
+            "travel", None, "from_id", "ambiguous_id",
+            f"ids {', '.join(clash[:5])} name both a customer and a worker, so travel rows "
+            "cannot tell them apart",
+        )
+    known = set(c.customer_by_id) | set(c.worker_by_id)
+    seen: set[tuple[str, str, str]] = set()
+    for i, row in enumerate(c.travel_matrix):
+        for column in ("from_id", "to_id"):
+            if getattr(row, column) not in known:
+                yield Finding(
+                    "travel", i, column, "unknown_place",
+                    f"{getattr(row, column)!r} is neither a customer nor a worker; row ignored",
+                    "warning",
+                )
+        key = (row.from_id, row.to_id, row.mode)
+        if key in seen:
+            yield Finding(
+                "travel", i, "from_id", "duplicate_pair",
+                f"pair {row.from_id}->{row.to_id} (mode {row.mode or 'any'}) listed twice",
+            )
+        seen.add(key)
+
+
+def _pins(c: Caseload) -> Iterator[Finding]:
+    instances = c.instance_by_id
+    for i, pin in enumerate(c.pinned):
+        if pin.visit_id not in instances:
+            yield Finding(
+                "pinned", i, "visit_id", "unknown_visit",
+                f"no visit instance {pin.visit_id!r} (ids are <visit_id>-<Day>)",
+            )
+        if pin.worker_id not in c.worker_by_id:
+            yield _unknown("pinned", i, "worker_id", "worker", pin.worker_id)

@@ -1,0 +1,1 @@
+"""Home care rota optimiser: caseloads in, a week's rota out."""

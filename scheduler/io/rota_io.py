@@ -1,0 +1,84 @@
+"""Reading and writing a rota folder of FORMAT.md: rota.csv, unassigned.csv, kpis.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from models import Assignment, Rota, UnassignedVisit
+from scheduler.io.caseload_io import _write_text
+from scheduler.io.errors import CaseloadError, InputProblem
+from scheduler.io.tables import TableSpec, parse_rows, read_csv_records
+
+ROTA_FILE = "rota.csv"
+UNASSIGNED_FILE = "unassigned.csv"
+KPIS_FILE = "kpis.json"
+ROTA_COLUMNS = tuple(Assignment.model_fields)
+UNASSIGNED_COLUMNS = tuple(UnassignedVisit.model_fields)
+
+
+def sorted_assignments(assignments: tuple[Assignment, ...] | list[Assignment]) -> list[Assignment]:
+    """Rows grouped by worker, then by day (Mon..Sun) and start, as FORMAT.md orders rota.csv."""
+    return sorted(assignments, key=lambda a: (a.worker_id, a.day, a.start, a.visit_id))
+
+
+def rota_frames(rota: Rota) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """rota.csv and unassigned.csv as data frames, in file order."""
+    rows = [a.model_dump(mode="json") for a in sorted_assignments(rota.assignments)]
+    for row in rows:
+        row["travel_km"] = round(row["travel_km"], 3)
+    unassigned = sorted(
+        rota.unassigned, key=lambda u: (u.day, u.start, u.customer_id, u.visit_id)
+    )
+    return (
+        pd.DataFrame(rows, columns=list(ROTA_COLUMNS)),
+        pd.DataFrame([u.model_dump(mode="json") for u in unassigned],
+                     columns=list(UNASSIGNED_COLUMNS)),
+    )
+
+
+def write_rota(rota: Rota, folder: str | Path, kpis: dict[str, Any] | None = None) -> None:
+    """Write rota.csv, unassigned.csv and (if given) kpis.json, each file atomically."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    rows, unassigned = rota_frames(rota)
+    _write_text(folder / ROTA_FILE, rows.to_csv(index=False))
+    _write_text(folder / UNASSIGNED_FILE, unassigned.to_csv(index=False))
+    if kpis is not None:
+        _write_text(folder / KPIS_FILE, json.dumps(kpis, indent=1) + "\n")
+
+
+def read_rota(folder: str | Path) -> tuple[Rota, dict[str, Any] | None]:
+    """Read a rota folder (ours or another tool's) and its kpis.json if present.
+
+    Raises
+    ------
+    CaseloadError
+        With every problem found in rota.csv and unassigned.csv.
+    """
+    folder = Path(folder)
+    problems: list[InputProblem] = []
+    tables = {}
+    for name, model in ((ROTA_FILE, Assignment), (UNASSIGNED_FILE, UnassignedVisit)):
+        path = folder / name
+        if not path.is_file():
+            problems.append(InputProblem(str(path), None, "", "missing_file", "file not found"))
+            continue
+        columns, records = read_csv_records(path)
+        parsed = parse_rows(TableSpec(name, name, model), records, columns, str(path),
+                            lambda i: i + 2)
+        problems += parsed.problems
+        tables[name] = tuple(parsed.rows)
+    kpis = None
+    kpi_path = folder / KPIS_FILE
+    if kpi_path.is_file():
+        try:
+            kpis = json.loads(kpi_path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            problems.append(InputProblem(str(kpi_path), None, "", "bad_json", f"not JSON: {exc}"))
+    if problems:
+        raise CaseloadError(problems)
+    return Rota(assignments=tables[ROTA_FILE], unassigned=tables[UNASSIGNED_FILE]), kpis
