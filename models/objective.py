@@ -4,6 +4,24 @@ The objective of a rota is ``sum(weight[id] * quantity[id])``. The engine and th
 validator both compute it from these definitions; caseload.yaml ``weights:`` overrides any weight
 by id. Weights are points per unit; one minute of travel is 10 points, so the other weights read
 as "worth this many tenths of a travel minute".
+
+Quantities, exactly (a *run* is one worker's visits inside one availability row on one day,
+in start order; its *legs* are home -> first, each consecutive pair, last -> home, each from
+the travel model with the worker's transport mode; a double-handed visit is one row per worker):
+
+- ``unassigned_<priority>``: visit instances in unassigned.csv with that priority.
+- ``team_size``: over customers, the number of distinct workers in their rota rows.
+- ``unfamiliar_worker``: over customers whose *familiar set* is not empty (the workers of their
+  rows in previous_rota.csv, plus their ``regular`` workers in preferences.csv), the number of
+  distinct workers in their rota rows who are not in that set.
+- ``travel_time``: the minutes of every leg of every run.
+- ``mileage``: ``hectometres(km)`` of every leg of every run (each leg rounded on its own).
+- ``punctuality``: over assigned visit instances (once per instance, not per row),
+  ``max(0, |start - preferred start| - tolerance)`` in minutes.
+- ``guaranteed_hours``: over workers, ``max(0, round(min_hours_week x 60) - worked)``, where
+  worked = contact minutes of their rows + minutes of all their legs.
+- ``weekend_unfamiliar``: rota rows on Saturday or Sunday whose worker has no weekday row with
+  the same customer this week.
 """
 
 from __future__ import annotations

@@ -1,0 +1,198 @@
+"""Putting a visit into the rota and taking it out: the moves construction and repair share.
+
+``options`` estimates, for every shift and position a visit could go in, the objective change
+in points (travel, mileage, team, punctuality, guaranteed hours) and the window its start
+could take there, from each run's cached earliest/latest starts: O(1) per position. ``insert``
+tries the best options exactly (re-timing the run and checking every rule) until one holds;
+a double-handed visit takes the best pair of options of two workers whose windows overlap.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import NamedTuple
+
+from models.base import WEEKEND
+from models.objective import (
+    GUARANTEED_HOURS,
+    MILEAGE,
+    PUNCTUALITY,
+    TEAM_SIZE,
+    TRAVEL_TIME,
+    UNFAMILIAR_WORKER,
+    WEEKEND_UNFAMILIAR,
+)
+from scheduler.plan import Plan
+
+TRIES = 6
+"""Options tried exactly (in estimated cost order) before a visit is declared unplaceable."""
+
+PAIR_POOL = 30
+"""Cheapest single-worker options considered when pairing up a double-handed visit."""
+
+
+class Option(NamedTuple):
+    """Visit at position ``pos`` of shift ``s``: estimated cost (points), start window."""
+
+    cost: int
+    s: int
+    pos: int
+    lo: int
+    hi: int
+
+
+def options(plan: Plan, v: int, shifts=None, noise: random.Random | None = None) -> list[Option]:
+    """Every feasible-looking place for visit v, cheapest first; ``noise`` blurs the costs."""
+    inst, tables = plan.inst, plan.tables
+    weights = inst.weights
+    w_travel, w_mileage = weights[TRAVEL_TIME], weights[MILEAGE]
+    w_punctual, w_guaranteed = weights[PUNCTUALITY], weights[GUARANTEED_HOURS]
+    lo_v, hi_v = plan.windows(v, set(), {})
+    duration, place = tables.duration[v], tables.place[v]
+    punctual_from = tables.punctual_from[v]
+    taken = set(plan.workers_of(v))
+    out: list[Option] = []
+    for s in inst.candidates[v] if shifts is None else shifts:
+        s = int(s)
+        w = int(inst.shift_worker[s])
+        if w in taken or not plan.team_allows(v, w) or not plan.load_allows(s, v):
+            continue
+        day = int(inst.shift_day[s])
+        room_day = int(inst.max_day[w]) - plan.worked_day[(w, day)] - duration
+        room_week = int(inst.max_week[w]) - plan.worked_week[w] - duration
+        room = min(room_day, room_week)
+        if room < 0:
+            continue
+        base = team_cost(plan, v, w)
+        shortfall = max(0, int(inst.guaranteed[w]) - plan.worked_week[w])
+        run = plan.runs[s]
+        earliest, latest = plan.slack(s)
+        minutes, hm, home = tables.minutes[w], tables.hm[w], tables.home[w]
+        shift_start, shift_end = int(inst.shift_start[s]), int(inst.shift_end[s])
+        for i in range(len(run) + 1):
+            if i:
+                prev = run[i - 1]
+                a, depart = tables.place[prev], earliest[i - 1] + tables.duration[prev]
+            else:
+                a, depart = home, shift_start
+            lo = max(lo_v, depart + minutes[a][place])
+            if lo > hi_v:
+                break
+            if i < len(run):
+                b = tables.place[run[i]]
+                hi = min(hi_v, latest[i] - minutes[place][b] - duration)
+            else:
+                b = home
+                hi = min(hi_v, shift_end - minutes[place][home] - duration)
+            if lo > hi:
+                continue
+            extra = minutes[a][place] + minutes[place][b] - minutes[a][b]
+            if extra > room:
+                continue
+            start = min(max(lo, punctual_from), hi)
+            cost = (
+                base
+                + w_travel * extra
+                + w_mileage * (hm[a][place] + hm[place][b] - hm[a][b])
+                + w_punctual * tables.deviation(v, start)
+                - w_guaranteed * min(shortfall, duration + extra)
+            )
+            if noise is not None:
+                cost = int(cost * (0.8 + 0.4 * noise.random()))
+            out.append(Option(cost, s, i, lo, hi))
+    out.sort()
+    return out
+
+
+def team_cost(plan: Plan, v: int, w: int) -> int:
+    """Points that worker w taking visit v adds to the continuity terms."""
+    inst = plan.inst
+    weights = inst.weights
+    c = int(inst.customer[v])
+    rows = plan.team[c].get(w)
+    cost = 0
+    if rows is None:
+        cost += weights[TEAM_SIZE]
+        familiar = inst.familiar[c]
+        if familiar and w not in familiar:
+            cost += weights[UNFAMILIAR_WORKER]
+        rows = (0, 0)
+    if int(inst.day[v]) in WEEKEND:
+        if rows[0] == 0:
+            cost += weights[WEEKEND_UNFAMILIAR]
+    elif rows[0] == 0 and rows[1]:
+        cost -= weights[WEEKEND_UNFAMILIAR] * rows[1]
+    return cost
+
+
+def insert(plan: Plan, v: int, noise: random.Random | None = None, shifts=None) -> bool:
+    """Place visit v (all its workers) at the cheapest place that keeps every rule."""
+    found = options(plan, v, shifts, noise)
+    if plan.inst.required[v] - len(plan.rows[v]) > 1:
+        return _insert_pair(plan, v, found)
+    for option in found[:TRIES]:
+        run = plan.runs[option.s]
+        if plan.try_run(option.s, run[: option.pos] + [v] + run[option.pos:]):
+            return True
+    return False
+
+
+def insert_with_partners(plan: Plan, v: int) -> bool:
+    """Insert v first and then its customer's visits it has a timing relation with (which are
+    taken out for this); undone unless all of them fit again."""
+    tables = plan.tables
+    partners = sorted({u for u, _ in tables.before[v] + tables.after[v] if plan.rows[u]})
+    if not partners:
+        return False
+    plan.begin()
+    for u in partners:
+        remove(plan, u)
+    if insert(plan, v) and all(insert(plan, u) for u in partners):
+        plan.commit()
+        return True
+    plan.rollback()
+    return False
+
+
+def _insert_pair(plan: Plan, v: int, found: list[Option]) -> bool:
+    """Two workers for a double-handed visit, starting together."""
+    tables = plan.tables
+    pool = found[:PAIR_POOL]
+    pairs = []
+    for i, a in enumerate(pool):
+        wa = int(plan.inst.shift_worker[a.s])
+        for b in pool[i + 1:]:
+            if int(plan.inst.shift_worker[b.s]) == wa:
+                continue
+            lo, hi = max(a.lo, b.lo), min(a.hi, b.hi)
+            if lo <= hi:
+                pairs.append((a.cost + b.cost, a, b, min(max(lo, tables.punctual_from[v]), hi)))
+    pairs.sort(key=lambda p: p[0])
+    for _, a, b, start in pairs[:TRIES]:
+        run_a = plan.runs[a.s]
+        if not plan.try_run(a.s, run_a[: a.pos] + [v] + run_a[a.pos:], {v: start}):
+            continue
+        run_b = plan.runs[b.s]
+        if plan.try_run(b.s, run_b[: b.pos] + [v] + run_b[b.pos:]):
+            return True
+        remove_from_run(plan, v, a.s)
+    return False
+
+
+def remove(plan: Plan, v: int) -> None:
+    """Take visit v out of every run it is in (the runs are re-timed)."""
+    for s in list(plan.rows[v]):
+        remove_from_run(plan, v, s)
+
+
+def remove_from_run(plan: Plan, v: int, s: int) -> None:
+    """Take visit v out of shift s's run. If the rest cannot be re-timed without it (only with
+    a travel.csv that breaks the triangle inequality), the whole run is emptied."""
+    run = [u for u in plan.runs[s] if u != v]
+    starts = plan.schedule(s, run)
+    if starts is not None:
+        plan.set_run(s, run, starts)
+        return
+    plan.set_run(s, [], [])
+    for u in run:
+        remove(plan, u)

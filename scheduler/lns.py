@@ -1,0 +1,349 @@
+"""Large neighbourhood search: ruin part of the rota, recreate it, keep it if it is better (or,
+early on, not much worse: simulated annealing), until the time limit or a stall.
+
+Operators (each takes the search, changes the plan, and is undone if rejected):
+- related customers: take every visit of a few neighbouring customers out, put them back
+  (teams and regular runs re-form around them);
+- costly customers: the same, seeded on a customer with a large or unfamiliar team;
+- day cluster: visits near one visit in place and time on its day (routing);
+- short run: empty a run of one to three visits into the others (fewer, fuller runs);
+- unassigned: make room for a visit left out by taking out the visits in its way;
+- exact day: CP-SAT rebuilds the runs of a few neighbouring workers on one day, optimally
+  within a fraction of a second (sequencing, timing, double-handed visits, caps).
+Operators are chosen adaptively, by the points of improvement each earned per second lately.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from scheduler.insertion import insert, remove
+from scheduler.neighbourhood import apply_outcome, scope_of, solve_scope
+from scheduler.plan import Plan
+
+logger = logging.getLogger(__name__)
+
+NEAREST = 12
+"""Neighbouring customers kept per customer for the related-customer operators."""
+
+SUBSOLVE_S = 0.5
+"""Time limit of one CP-SAT neighbourhood, seconds."""
+
+
+@dataclass
+class Limits:
+    """When to stop: a deadline (time.monotonic()), an iteration budget, a stall."""
+
+    deadline: float
+    iterations: int | None = None
+    stall_s: float | None = None
+    log_every_s: float = 5.0
+
+
+@dataclass
+class OperatorStats:
+    calls: int = 0
+    accepted: int = 0
+    improved: int = 0
+    seconds: float = 0.0
+    gain: float = 0.0
+    weight: float = 1.0
+
+
+@dataclass
+class Search:
+    """State of one LNS run over a plan."""
+
+    plan: Plan
+    rng: random.Random
+    limits: Limits
+    seed: int
+    progress: Callable[[dict], None] | None = None
+    stats: dict[str, OperatorStats] = field(default_factory=dict)
+    best_objective: int = 0
+    best_state: tuple | None = None
+    iteration: int = 0
+
+    def __post_init__(self) -> None:
+        inst = self.plan.inst
+        self.nearest = nearest_customers(inst)
+        self.visits_of_customer: dict[int, list[int]] = defaultdict(list)
+        for v in range(inst.n_visits):
+            self.visits_of_customer[int(inst.customer[v])].append(v)
+        self.locked = set(inst.pins)
+        self.customers = sorted(self.visits_of_customer)
+        self.operators = dict(OPERATORS)
+        self.stats = {name: OperatorStats() for name in self.operators}
+
+    # ------------------------------------------------------------------------- main loop
+
+    def run(self) -> None:
+        """Improve the plan until a limit; the plan ends as the best one found."""
+        plan = self.plan
+        self.best_objective = plan.objective()
+        self.best_state = plan.copy_state()
+        started = last_log = last_gain = time.monotonic()
+        routine = self.best_objective - plan.unassigned_points
+        temperature0 = max(1.0, 0.5 * routine / max(1, plan.inst.n_visits))
+        try:
+            while not self._done(started, last_gain):
+                now = time.monotonic()
+                fraction = min(1.0, (now - started) / max(1e-9, self.limits.deadline - started))
+                temperature = temperature0 * (0.01 ** fraction)
+                if self._step(temperature):
+                    last_gain = time.monotonic()
+                if now - last_log >= self.limits.log_every_s:
+                    last_log = now
+                    self._report(now - started)
+        except KeyboardInterrupt:
+            logger.warning("interrupted: keeping the best rota found so far")
+            self.plan = plan = Plan(plan.inst)  # a change may have been cut off half-way
+            plan.restore(self.best_state)
+        if plan.objective() != self.best_objective:
+            plan.restore(self.best_state)
+        self._report(time.monotonic() - started)
+
+    def _done(self, started: float, last_gain: float) -> bool:
+        now = time.monotonic()
+        if now >= self.limits.deadline:
+            return True
+        if self.limits.iterations is not None and self.iteration >= self.limits.iterations:
+            return True
+        return self.limits.stall_s is not None and now - last_gain >= self.limits.stall_s
+
+    def _step(self, temperature: float) -> bool:
+        """One operator application; True if it found a new best."""
+        plan = self.plan
+        name = self._choose()
+        stat = self.stats[name]
+        before = plan.objective()
+        began = time.monotonic()
+        plan.begin()
+        self.operators[name](self)
+        after = plan.objective()
+        delta = after - before
+        accept = delta <= 0 or self.rng.random() < math.exp(-delta / temperature)
+        if accept:
+            plan.commit()
+        else:
+            plan.rollback()
+        self.iteration += 1
+        stat.calls += 1
+        stat.seconds += time.monotonic() - began
+        stat.accepted += accept
+        stat.improved += delta < 0
+        stat.gain += max(0, -delta) if accept else 0
+        if accept and after < self.best_objective:
+            self.best_objective = after
+            self.best_state = plan.copy_state()
+            return True
+        return False
+
+    def _choose(self) -> str:
+        """An operator, with probability by recent improvement per second (floored)."""
+        if self.iteration % 50 == 0:
+            for stat in self.stats.values():
+                rate = stat.gain / stat.seconds if stat.seconds else 1.0
+                stat.weight = 0.7 * stat.weight + 0.3 * rate
+                stat.gain = stat.seconds = 0.0
+        names = list(self.operators)
+        weights = [self.stats[n].weight for n in names]
+        floor = 0.05 * max(weights) if max(weights) > 0 else 1.0
+        return self.rng.choices(names, [max(w, floor) for w in weights])[0]
+
+    def _report(self, elapsed: float) -> None:
+        plan = self.plan
+        info = {
+            "elapsed_s": round(elapsed, 1),
+            "iterations": self.iteration,
+            "placed": plan.inst.n_visits - len(plan.unassigned_visits()),
+            "visits": plan.inst.n_visits,
+            "objective": self.best_objective,
+        }
+        logger.info(
+            "lns %6.1fs  it %6d  placed %d/%d  objective %d", info["elapsed_s"],
+            info["iterations"], info["placed"], info["visits"], info["objective"],
+        )
+        if self.progress:
+            self.progress(info)
+
+    # ------------------------------------------------------------------------- recreate
+
+    def recreate(self, visits, blocked: set[int] = frozenset()) -> None:
+        """Put visits back, hardest first, cheapest place with a little noise."""
+        inst, rng = self.plan.inst, self.rng
+        order = sorted(
+            set(visits),
+            key=lambda v: (-int(inst.required[v]), -int(inst.penalty[v]),
+                           len(inst.candidates[v]), rng.random()),
+        )
+        for v in order:
+            if self.plan.is_assigned(v):
+                continue
+            shifts = None
+            if blocked:
+                shifts = [s for s in inst.candidates[v] if int(s) not in blocked]
+            insert(self.plan, v, noise=rng, shifts=shifts)
+
+    def take_out(self, visits) -> list[int]:
+        """Remove the assigned, unpinned visits among ``visits``; return them."""
+        out = [v for v in dict.fromkeys(visits) if self.plan.rows[v] and v not in self.locked]
+        for v in out:
+            remove(self.plan, v)
+        return out
+
+    def unassigned_of(self, customers) -> list[int]:
+        return [
+            v for c in customers for v in self.visits_of_customer[c]
+            if not self.plan.is_assigned(v)
+        ]
+
+
+# ----------------------------------------------------------------------------- operators
+
+
+def related_customers(search: Search) -> None:
+    seed = search.rng.choice(search.customers)
+    _customers_ruin(search, seed)
+
+
+def costly_customers(search: Search) -> None:
+    plan, inst = search.plan, search.plan.inst
+    scores = [
+        len(plan.team[c]) + (2 * len(set(plan.team[c]) - inst.familiar[c])
+                             if inst.familiar[c] else 0)
+        for c in search.customers
+    ]
+    seed = search.rng.choices(search.customers, [s * s + 0.1 for s in scores])[0]
+    _customers_ruin(search, seed)
+
+
+def _customers_ruin(search: Search, seed: int) -> None:
+    count = search.rng.randint(1, 4)
+    customers = [seed] + search.nearest[seed][: count - 1]
+    removed = search.take_out(v for c in customers for v in search.visits_of_customer[c])
+    search.recreate(removed + search.unassigned_of(customers))
+
+
+def day_cluster(search: Search) -> None:
+    plan, inst, rng = search.plan, search.plan.inst, search.rng
+    assigned = [v for v in range(inst.n_visits) if plan.rows[v]]
+    if not assigned:
+        return
+    v0 = rng.choice(assigned)
+    day, at = int(inst.day[v0]), plan.start[v0]
+    near = set(search.nearest[int(inst.customer[v0])][: rng.randint(4, 10)])
+    near.add(int(inst.customer[v0]))
+    band = rng.choice((60, 120, 180))
+    chosen = [
+        v for c in near for v in search.visits_of_customer[c]
+        if int(inst.day[v]) == day
+        and (not plan.rows[v] or abs(plan.start[v] - at) <= band)
+    ]
+    removed = search.take_out(chosen)
+    search.recreate(removed + [v for v in chosen if not plan.is_assigned(v)])
+
+
+def short_run(search: Search) -> None:
+    plan, rng = search.plan, search.rng
+    runs = [s for s, run in enumerate(plan.runs) if 0 < len(run) <= 3]
+    if not runs:
+        return
+    s = rng.choice(runs)
+    removed = search.take_out(list(plan.runs[s]))
+    search.recreate(removed, blocked={s})
+    search.recreate([v for v in removed if not plan.is_assigned(v)])
+
+
+def unassigned(search: Search) -> None:
+    plan, inst, rng = search.plan, search.plan.inst, search.rng
+    waiting = plan.unassigned_visits()
+    if not waiting:
+        return
+    v = rng.choice(waiting)
+    lo, hi = int(inst.earliest[v]), int(inst.latest[v]) + int(inst.duration[v])
+    in_way = [
+        u for s in inst.candidates[v] for u in plan.runs[int(s)]
+        if plan.start[u] < hi + 30 and plan.start[u] + int(inst.duration[u]) > lo - 30
+    ]
+    rng.shuffle(in_way)
+    removed = search.take_out(in_way[: rng.randint(1, 4)])
+    insert(plan, v, noise=rng)
+    search.recreate(removed)
+
+
+def exact_day(search: Search) -> None:
+    """CP-SAT rebuilds 2-4 neighbouring runs of one day with the unassigned visits they could
+    take."""
+    plan, inst, rng = search.plan, search.plan.inst, search.rng
+    used = [s for s, run in enumerate(plan.runs) if run]
+    if not used:
+        return
+    seed = rng.choice(used)
+    shifts = _neighbour_runs(plan, seed, rng.randint(2, 4))
+    free = set(shifts)
+    waiting = [
+        v for v in plan.unassigned_visits()
+        if v not in search.locked and free.intersection(int(s) for s in inst.candidates[v])
+    ][:8]
+    scope = scope_of(plan, shifts, waiting)
+    if any(v in search.locked for v in scope.visits):
+        return
+    outcome = solve_scope(
+        plan, scope, time_limit_s=SUBSOLVE_S, seed=search.seed + search.iteration,
+        deterministic_time=SUBSOLVE_S,
+    )
+    if outcome.routes:
+        apply_outcome(plan, outcome)
+
+
+def _neighbour_runs(plan: Plan, seed: int, count: int) -> list[int]:
+    """The seed run and the runs of other workers that day closest to it in place and time."""
+    inst = plan.inst
+    day = int(inst.shift_day[seed])
+    seed_places = [int(inst.place[v]) for v in plan.runs[seed]]
+    seed_worker = int(inst.shift_worker[seed])
+    table = inst.minutes[0]
+    info = plan.info[seed]
+    scored = []
+    for s in np.nonzero(inst.shift_day == day)[0]:
+        s = int(s)
+        if s == seed or int(inst.shift_worker[s]) == seed_worker:
+            continue
+        if plan.runs[s] and (plan.info[s].last < info.first or plan.info[s].first > info.last):
+            continue
+        if not plan.runs[s] and (inst.shift_end[s] < info.first or inst.shift_start[s] > info.last):
+            continue
+        places = [int(inst.place[v]) for v in plan.runs[s]] or [int(inst.home[inst.shift_worker[s]])]
+        distance = min(int(table[a, b]) for a in seed_places for b in places)
+        scored.append((distance, s))
+    scored.sort()
+    return [seed] + [s for _, s in scored[: count - 1]]
+
+
+OPERATORS: dict[str, Callable[[Search], None]] = {
+    "related_customers": related_customers,
+    "costly_customers": costly_customers,
+    "day_cluster": day_cluster,
+    "short_run": short_run,
+    "unassigned": unassigned,
+    "exact_day": exact_day,
+}
+
+
+def nearest_customers(inst) -> dict[int, list[int]]:
+    """Per customer, the NEAREST other customers by travel time (first mode's table)."""
+    places = inst.customer_place
+    table = inst.minutes[0][np.ix_(places, places)].astype(np.float64)
+    np.fill_diagonal(table, np.inf)
+    k = min(NEAREST, max(0, inst.n_customers - 1))
+    order = np.argsort(table, axis=1, kind="stable")[:, :k]
+    return {c: [int(x) for x in order[c]] for c in range(inst.n_customers)}
