@@ -206,7 +206,11 @@ class Plan:
         old_starts = [self.start[v] for v in old_run]
         self.set_run(s, run, starts)
         day = int(self.inst.shift_day[s])
-        if self.worker_ok(int(self.inst.shift_worker[s]), {day}) and self.precedences_ok(run):
+        if (
+            self.worker_ok(int(self.inst.shift_worker[s]), {day})
+            and self.precedences_ok(run)
+            and self.teams_ok(run)
+        ):
             return True
         self.set_run(s, old_run, old_starts)
         return False
@@ -358,6 +362,13 @@ class Plan:
                 if self.rows[x] and self.start[x] < self.start[v] + delay:
                     return False
         return True
+
+    def teams_ok(self, visits) -> bool:
+        """The customers of these visits have no more workers than their caps allow."""
+        inst = self.inst
+        return all(
+            len(self.team[c]) <= inst.team_cap[c] for c in {int(inst.customer[v]) for v in visits}
+        )
 
     def team_allows(self, v: int, w: int) -> bool:
         """Worker w may join visit v's customer's team (already in it, or room left)."""

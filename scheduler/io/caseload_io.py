@@ -90,13 +90,13 @@ def _read_folder(folder: Path, yaml_path: Path) -> Caseload:
                 )
             continue
         try:
-            columns, records = read_csv_records(path)
+            columns, records, row_numbers = read_csv_records(path)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
             found.problems.append(
                 InputProblem(str(path), None, "", "bad_csv", f"cannot read as CSV: {exc}")
             )
             continue
-        parsed[key] = parse_rows(spec, records, columns, str(path), lambda i: i + 2)
+        parsed[key] = parse_rows(spec, records, columns, str(path), row_numbers.__getitem__)
     return _assemble(config, str(yaml_path), parsed, files, found)
 
 
@@ -184,9 +184,12 @@ def _assemble(
         data[TABLES[key].field] = tuple(table.rows)
     caseload = Caseload.model_validate(data, context={"skip_cross_checks": True})
     failed_ids = {i for table in parsed.values() for i in table.failed_ids}
+    unsure = _unsure_rules(parsed)
     for finding in cross_check(caseload):
         if finding.ref and finding.ref in failed_ids:
             continue  # the referenced row has its own problem already
+        if finding.rule in unsure:
+            continue  # it compares against a table that has problems of its own
         problem = _locate(finding, config_file, parsed, files)
         if finding.level == "error":
             found.problems.append(problem)
@@ -197,6 +200,39 @@ def _assemble(
     if found.problems:
         raise CaseloadError(sorted(found.problems, key=lambda p: (p.file, p.row or 0)))
     return caseload
+
+
+DEPENDENT_RULES: dict[str, frozenset[str]] = {
+    "customers": frozenset({"unknown_customer", "unknown_place"}),
+    "workers": frozenset(
+        {"unknown_worker", "unknown_place", "skill_unheld", "gender_unmet", "double_handed_short"}
+    ),
+    "visits": frozenset({"unknown_visit"}),
+}
+"""Cross-check rules that compare against a whole table, by that table's key."""
+
+ROW_DEPENDENT_RULES = frozenset(
+    {"skill_unheld", "gender_unmet", "double_handed_short", "unknown_visit"}
+)
+"""Of those, the rules a single failed row can falsify (the worker who holds the skill, an
+instance of the template whose row failed); unknown ids are matched against failed ids instead."""
+
+
+def _unsure_rules(parsed: dict[str, ParsedTable]) -> set[str]:
+    """Cross-check rules not to report, because a table they compare against has problems.
+
+    A table that could not be read at all (missing file or column) would make every reference to
+    it fail; a table with a failed row makes eligibility findings unreliable. Those findings would
+    bury the real problem, so they wait until it is fixed.
+    """
+    unsure: set[str] = set()
+    for key, rules in DEPENDENT_RULES.items():
+        table = parsed.get(key)
+        if table is None or any(p.row is None for p in table.problems):
+            unsure |= rules
+        elif table.problems:
+            unsure |= rules & ROW_DEPENDENT_RULES
+    return unsure
 
 
 def _parse_settings(config: dict, config_file: str, found: _Collector) -> dict[str, Any]:
@@ -254,10 +290,14 @@ def _locate(
 
 
 def write_caseload(caseload: Caseload, path: str | Path) -> None:
-    """Write a caseload as a folder (caseload.yaml + CSVs) or, for a ``.json`` path, one file."""
+    """Write a caseload as a folder (caseload.yaml + CSVs) or, for a ``.json`` path, one file.
+
+    Empty optional tables are left out in both forms, as a folder leaves out their files.
+    """
     path = Path(path)
     if path.suffix.lower() == ".json":
-        _write_text(path, caseload.model_dump_json(indent=1) + "\n")
+        empty = {s.field for s in TABLES.values() if s.optional and not getattr(caseload, s.field)}
+        _write_text(path, caseload.model_dump_json(indent=1, exclude=empty) + "\n")
         return
     path.mkdir(parents=True, exist_ok=True)
     dump = caseload.model_dump(mode="json")

@@ -11,7 +11,8 @@ class InputProblem:
     """One problem in an input file.
 
     ``row`` is the spreadsheet row number (the header is row 1, the first data row is row 2);
-    for JSON input it is the 0-based index into the table's list; None for file-level problems.
+    for JSON input it is the entry's position in the table's list, counting from 1 (the checker
+    counts the same way); None for file-level problems.
     """
 
     file: str

@@ -67,9 +67,9 @@ def read_rota(folder: str | Path) -> tuple[Rota, dict[str, Any] | None]:
         if not path.is_file():
             problems.append(InputProblem(str(path), None, "", "missing_file", "file not found"))
             continue
-        columns, records = read_csv_records(path)
+        columns, records, row_numbers = read_csv_records(path)
         parsed = parse_rows(TableSpec(name, name, model), records, columns, str(path),
-                            lambda i: i + 2)
+                            row_numbers.__getitem__)
         problems += parsed.problems
         tables[name] = tuple(parsed.rows)
     kpis = None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,15 +70,29 @@ class ParsedTable:
     failed_ids: set[str] = field(default_factory=set)
 
 
-def read_csv_records(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    """Read a CSV as stripped strings (ids like ``007`` stay intact; a BOM is ignored)."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+def read_csv_records(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
+    """Read a CSV as stripped strings (ids like ``007`` stay intact; a BOM is ignored).
+
+    Returns the columns, the records and each record's spreadsheet row number (the header is
+    row 1, after any blank lines above it). Rows whose every cell is empty (a blank line, or
+    ``,,,`` from a spreadsheet) are skipped, but still counted, so the numbers match what the
+    coordinator's spreadsheet shows.
+    """
+    text = path.read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    above = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    frame = pd.read_csv(
+        io.StringIO(text), dtype=str, keep_default_na=False, skiprows=above,
+        skip_blank_lines=False,
+    )
     frame.columns = [str(c).strip() for c in frame.columns]
-    records = [
-        {key: str(value).strip() for key, value in record.items()}
-        for record in frame.to_dict("records")
-    ]
-    return list(frame.columns), records
+    records, row_numbers = [], []
+    for i, record in enumerate(frame.to_dict("records")):
+        cells = {key: str(value).strip() for key, value in record.items()}
+        if any(cells.values()):
+            records.append(cells)
+            row_numbers.append(above + i + 2)
+    return list(frame.columns), records, row_numbers
 
 
 def parse_rows(
@@ -91,7 +106,7 @@ def parse_rows(
     out = ParsedTable()
     present = set(columns) if columns is not None else {k for r in records for k in r}
     missing = [c for c in spec.required_columns if c not in present]
-    if missing:
+    if missing and (columns is not None or records):  # an empty JSON list lacks no column
         out.problems.append(
             InputProblem(file, None, ", ".join(missing), "missing_column",
                          f"missing required column(s) {', '.join(missing)}")
@@ -119,7 +134,7 @@ def problems_from_validation(
     for error in exc.errors():
         loc = [str(part) for part in error["loc"] if not isinstance(part, int)]
         ctx = error.get("ctx") or {}
-        column = str(ctx.get("column") or (loc[0] if loc else ""))
+        column = str(ctx.get("column") or ".".join(loc))  # speed_kmh.car, weights.travel
         value = error.get("input")
         if record is not None and column in record:
             value = record[column]
@@ -132,10 +147,10 @@ def _describe(kind: str, column: str, value: Any, ctx: dict, msg: str) -> tuple[
     """(rule id, message) for one pydantic error type."""
     if kind == "missing":
         return "missing_value", "empty, but a value is required"
+    if kind in ("int_parsing", "int_from_float") and _is_number(value):
+        return "not_whole", f"not a whole number: {value!r}"
     if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
         return "not_a_number", f"not a number: {value!r}"
-    if kind == "int_from_float":
-        return "not_whole", f"not a whole number: {value!r}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return _range_problem(kind, column, value, ctx)
     if kind == "literal_error":
@@ -147,6 +162,14 @@ def _describe(kind: str, column: str, value: Any, ctx: dict, msg: str) -> tuple[
     if kind == "extra_forbidden":
         return "unknown_key", f"unknown key {column!r}"
     return kind, msg[0].lower() + msg[1:] if msg else kind
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _range_problem(kind: str, column: str, value: Any, ctx: dict) -> tuple[str, str]:
