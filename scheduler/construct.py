@@ -1,18 +1,18 @@
 """The first rota: pinned assignments, then every visit by best insertion, hardest first.
 
 Customers are taken one at a time, those with the fewest options first (double-handed, critical,
-rare skills, narrow windows), and each customer's visits are placed together: once a worker
-serves a customer, the team cost steers the customer's other visits to the same worker, so
-regular teams form as the rota is built. Feasible by construction: every insertion is checked.
+rare skills, narrow windows). Each customer first gets a planned team (last week's workers and
+named regulars, then whoever covers most of their visits), and their visits go to the team's
+runs where they fit, elsewhere (within the team cap) where they do not. Feasible by
+construction: every insertion is checked.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-from collections import defaultdict
 
-from scheduler.insertion import insert, insert_with_partners, options
+from scheduler.insertion import difficulty, insert, insert_with_partners, options
 from scheduler.plan import Plan
 
 logger = logging.getLogger(__name__)
@@ -21,8 +21,19 @@ logger = logging.getLogger(__name__)
 def construct(plan: Plan, rng: random.Random) -> None:
     """Fill an empty plan; visits that fit nowhere stay unassigned."""
     place_pins(plan)
+    commitment = [0.0] * plan.inst.n_workers
+    capacity = available_minutes(plan.inst)
+    team: list[int] = []
+    customer = None
     for v in construction_order(plan, rng):
-        if not plan.is_assigned(v) and not insert(plan, v):
+        c = int(plan.inst.customer[v])
+        if c != customer:
+            customer = c
+            team = planned_team(plan, c, commitment, capacity)
+        if plan.is_assigned(v):
+            continue
+        within = [s for s in plan.inst.candidates[v] if int(plan.inst.shift_worker[s]) in team]
+        if not insert(plan, v, shifts=within) and not insert(plan, v):
             insert_with_partners(plan, v)
     logger.info(
         "construction: %d of %d visits placed, objective %d",
@@ -48,24 +59,69 @@ def place_pins(plan: Plan) -> None:
                     break
 
 
-def construction_order(plan: Plan, rng: random.Random) -> list[int]:
-    """Visits grouped by customer; customers hardest first; within a customer, double-handed
-    and critical visits first, then by time."""
-    inst = plan.inst
-    by_customer: dict[int, list[int]] = defaultdict(list)
-    for v in range(inst.n_visits):
-        by_customer[int(inst.customer[v])].append(v)
+def available_minutes(inst) -> list[float]:
+    """Minutes each worker could work in the week: availability, capped by max hours."""
+    total = [0.0] * inst.n_workers
+    for s in range(inst.n_shifts):
+        total[int(inst.shift_worker[s])] += float(inst.shift_end[s] - inst.shift_start[s])
+    return [max(1.0, min(t, float(inst.max_week[w]))) for w, t in enumerate(total)]
 
-    def visit_key(v: int):
-        return (-int(inst.required[v]), -int(inst.penalty[v]), len(inst.candidates[v]),
-                int(inst.preferred[v]))
+
+def planned_team(plan: Plan, c: int, commitment: list[float], capacity: list[float]) -> list[int]:
+    """The workers customer c's visits should go to: the current team, then last week's team
+    and named regulars, then whoever covers most of the still-uncovered visit minutes (a
+    double-handed visit needs two members able to come), preferring workers who are less
+    committed and live nearer. Commitment grows by each member's share of the minutes."""
+    inst, tables = plan.inst, plan.tables
+    visits = plan.visits_of_customer[c]
+    team = list(plan.team[c])
+    deficit = {v: int(inst.required[v]) for v in visits}
+    pool = set().union(*(tables.candidate_workers[v] for v in visits))
+    home_minutes = inst.minutes[0][inst.home, inst.customer_place[c]]
+
+    def add(w: int) -> None:
+        team.append(w)
+        pool.discard(w)
+        for v in visits:
+            if w in tables.candidate_workers[v] and deficit[v] > 0:
+                deficit[v] -= 1
+                commitment[w] += tables.duration[v] / max(1, int(inst.required[v]))
+
+    for w in [w for w in team]:
+        team.remove(w)
+        add(w)
+    for w in sorted(inst.familiar[c] & pool):
+        if len(team) < int(inst.team_cap[c]):
+            add(w)
+
+    def gain(w: int) -> float:
+        covered = sum(
+            tables.duration[v] for v in visits
+            if deficit[v] > 0 and w in tables.candidate_workers[v]
+        )
+        spare = max(0.05, 1.0 - commitment[w] / capacity[w])
+        return covered * spare / (1.0 + float(home_minutes[w]) / 30.0)
+
+    while len(team) < int(inst.team_cap[c]) and any(d > 0 for d in deficit.values()) and pool:
+        best = max(sorted(pool), key=gain)
+        if gain(best) <= 0:
+            break
+        add(best)
+    return team
+
+
+def construction_order(plan: Plan, rng: random.Random) -> list[int]:
+    """Visits grouped by customer, customers hardest first; within a customer, the visits
+    fewest workers can take first (so scarce evening and weekend workers join the team early),
+    then by time."""
+    inst = plan.inst
+    by_customer = {c: visits for c, visits in enumerate(plan.visits_of_customer) if visits}
 
     def customer_key(c: int):
-        visits = by_customer[c]
-        fewest = min(len(inst.candidates[v]) for v in visits)
-        return (-max(int(inst.required[v]) for v in visits), fewest, -len(visits), rng.random())
+        hardest = min(difficulty(plan, v) for v in by_customer[c])
+        return (hardest, -len(by_customer[c]), rng.random())
 
     order = []
     for c in sorted(by_customer, key=customer_key):
-        order += sorted(by_customer[c], key=visit_key)
+        order += sorted(by_customer[c], key=lambda v: (difficulty(plan, v), int(inst.preferred[v])))
     return order

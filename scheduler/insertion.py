@@ -63,7 +63,7 @@ def options(plan: Plan, v: int, shifts=None, noise: random.Random | None = None)
         room = min(room_day, room_week)
         if room < 0:
             continue
-        base = team_cost(plan, v, w)
+        base = team_cost(plan, v, w) + foresight_cost(plan, v, w)
         shortfall = max(0, int(inst.guaranteed[w]) - plan.worked_week[w])
         run = plan.runs[s]
         earliest, latest = plan.slack(s)
@@ -123,6 +123,30 @@ def team_cost(plan: Plan, v: int, w: int) -> int:
     elif rows[0] == 0 and rows[1]:
         cost -= weights[WEEKEND_UNFAMILIAR] * rows[1]
     return cost
+
+
+def foresight_cost(plan: Plan, v: int, w: int) -> int:
+    """When worker w would take the last free place in visit v's customer's team: half the
+    unassigned points of the customer's other waiting visits that the team could then not
+    serve (nobody in it is ever available for them)."""
+    inst, tables = plan.inst, plan.tables
+    c = int(inst.customer[v])
+    team = plan.team[c]
+    if w in team or int(inst.team_cap[c]) - len(team) != 1:
+        return 0
+    members = set(team) | {w}
+    return sum(
+        int(inst.penalty[u]) // 2
+        for u in plan.visits_of_customer[c]
+        if u != v and not plan.rows[u] and not (tables.candidate_workers[u] & members)
+    )
+
+
+def difficulty(plan: Plan, v: int) -> tuple[int, int, int]:
+    """Sort key, hardest visit first: fewest workers able to take it, double-handed,
+    higher priority."""
+    inst = plan.inst
+    return (len(plan.tables.candidate_workers[v]), -int(inst.required[v]), -int(inst.penalty[v]))
 
 
 def insert(plan: Plan, v: int, noise: random.Random | None = None, shifts=None) -> bool:

@@ -8,8 +8,12 @@ Operators (each takes the search, changes the plan, and is undone if rejected):
 - day cluster: visits near one visit in place and time on its day (routing);
 - short run: empty a run of one to three visits into the others (fewer, fuller runs);
 - unassigned: make room for a visit left out by taking out the visits in its way;
+- team swap: a visit left out because its customer's team is full and busy: release the
+  member with the fewest of the customer's visits and rebuild the team around the visit;
 - exact day: CP-SAT rebuilds the runs of a few neighbouring workers on one day, optimally
-  within a fraction of a second (sequencing, timing, double-handed visits, caps).
+  within a fraction of a second (sequencing, timing, double-handed visits, caps);
+- exact unassigned: CP-SAT rebuilds the runs a visit left out could join, plus two
+  neighbouring runs to take the visits it displaces.
 Operators are chosen adaptively, by the points of improvement each earned per second lately.
 """
 
@@ -25,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scheduler.insertion import insert, remove
+from scheduler.insertion import difficulty, insert, remove
 from scheduler.neighbourhood import apply_outcome, scope_of, solve_scope
 from scheduler.plan import Plan
 
@@ -53,6 +57,7 @@ class OperatorStats:
     calls: int = 0
     accepted: int = 0
     improved: int = 0
+    total_seconds: float = 0.0
     seconds: float = 0.0
     gain: float = 0.0
     weight: float = 1.0
@@ -75,11 +80,9 @@ class Search:
     def __post_init__(self) -> None:
         inst = self.plan.inst
         self.nearest = nearest_customers(inst)
-        self.visits_of_customer: dict[int, list[int]] = defaultdict(list)
-        for v in range(inst.n_visits):
-            self.visits_of_customer[int(inst.customer[v])].append(v)
+        self.visits_of_customer = self.plan.visits_of_customer
         self.locked = set(inst.pins)
-        self.customers = sorted(self.visits_of_customer)
+        self.customers = [c for c, visits in enumerate(self.visits_of_customer) if visits]
         self.operators = dict(OPERATORS)
         self.stats = {name: OperatorStats() for name in self.operators}
 
@@ -110,6 +113,11 @@ class Search:
         if plan.objective() != self.best_objective:
             plan.restore(self.best_state)
         self._report(time.monotonic() - started)
+        for name, stat in self.stats.items():
+            logger.info(
+                "operator %-18s calls %6d accepted %6d improved %5d seconds %6.1f",
+                name, stat.calls, stat.accepted, stat.improved, stat.total_seconds,
+            )
 
     def _done(self, started: float, last_gain: float) -> bool:
         now = time.monotonic()
@@ -138,6 +146,7 @@ class Search:
         self.iteration += 1
         stat.calls += 1
         stat.seconds += time.monotonic() - began
+        stat.total_seconds += time.monotonic() - began
         stat.accepted += accept
         stat.improved += delta < 0
         stat.gain += max(0, -delta) if accept else 0
@@ -180,11 +189,7 @@ class Search:
     def recreate(self, visits, blocked: set[int] = frozenset()) -> None:
         """Put visits back, hardest first, cheapest place with a little noise."""
         inst, rng = self.plan.inst, self.rng
-        order = sorted(
-            set(visits),
-            key=lambda v: (-int(inst.required[v]), -int(inst.penalty[v]),
-                           len(inst.candidates[v]), rng.random()),
-        )
+        order = sorted(set(visits), key=lambda v: (difficulty(self.plan, v), rng.random()))
         for v in order:
             if self.plan.is_assigned(v):
                 continue
@@ -264,20 +269,50 @@ def short_run(search: Search) -> None:
 
 
 def unassigned(search: Search) -> None:
+    """Make room for a visit left out: take out the visits in its way (in its customer's team
+    members' runs when the team is full), place it, put the others back."""
     plan, inst, rng = search.plan, search.plan.inst, search.rng
-    waiting = plan.unassigned_visits()
+    waiting = [v for v in plan.unassigned_visits() if v not in search.locked]
     if not waiting:
         return
     v = rng.choice(waiting)
+    shifts = _allowed_shifts(plan, v)
     lo, hi = int(inst.earliest[v]), int(inst.latest[v]) + int(inst.duration[v])
     in_way = [
-        u for s in inst.candidates[v] for u in plan.runs[int(s)]
+        u for s in shifts for u in plan.runs[s]
         if plan.start[u] < hi + 30 and plan.start[u] + int(inst.duration[u]) > lo - 30
     ]
     rng.shuffle(in_way)
     removed = search.take_out(in_way[: rng.randint(1, 4)])
     insert(plan, v, noise=rng)
     search.recreate(removed)
+
+
+def _allowed_shifts(plan: Plan, v: int) -> list[int]:
+    """Candidate shifts of v whose workers its customer's team cap still allows."""
+    inst = plan.inst
+    return [int(s) for s in inst.candidates[v] if plan.team_allows(v, int(inst.shift_worker[s]))]
+
+
+def team_swap(search: Search) -> None:
+    """A visit left out because its customer's team is full: release the team member with the
+    fewest of the customer's visits, place the visit, then the released visits."""
+    plan, inst, rng = search.plan, search.plan.inst, search.rng
+    blocked = [
+        v for v in plan.unassigned_visits()
+        if v not in search.locked and not _allowed_shifts(plan, v) and len(inst.candidates[v])
+    ]
+    if not blocked:
+        return
+    v = rng.choice(blocked)
+    c = int(inst.customer[v])
+    members = sorted(plan.team[c], key=lambda w: (sum(plan.team[c][w]), rng.random()))
+    released_worker = members[0]
+    released = search.take_out(
+        u for u in search.visits_of_customer[c] if released_worker in plan.workers_of(u)
+    )
+    insert(plan, v, noise=rng)
+    search.recreate(released + search.unassigned_of([c]))
 
 
 def exact_day(search: Search) -> None:
@@ -296,6 +331,35 @@ def exact_day(search: Search) -> None:
     ][:8]
     scope = scope_of(plan, shifts, waiting)
     if any(v in search.locked for v in scope.visits):
+        return
+    outcome = solve_scope(
+        plan, scope, time_limit_s=SUBSOLVE_S, seed=search.seed + search.iteration,
+        deterministic_time=SUBSOLVE_S,
+    )
+    if outcome.routes:
+        apply_outcome(plan, outcome)
+
+
+def exact_unassigned(search: Search) -> None:
+    """CP-SAT rebuilds, on the day of a visit left out, the runs it could join (its customer's
+    team members' when the team is full) and two neighbouring runs to take displaced visits."""
+    plan, inst, rng = search.plan, search.plan.inst, search.rng
+    waiting = [v for v in plan.unassigned_visits() if v not in search.locked]
+    allowed = [v for v in waiting if _allowed_shifts(plan, v)]
+    if not allowed:
+        return
+    v = rng.choice(allowed)
+    shifts = _allowed_shifts(plan, v)
+    rng.shuffle(shifts)
+    shifts = shifts[:4]
+    used = [s for s in shifts if plan.runs[s]]
+    for s in _neighbour_runs(plan, rng.choice(used), 3)[1:] if used else []:
+        if s not in shifts:
+            shifts.append(s)
+    day = int(inst.day[v])
+    extra = [v] + [u for u in waiting if u != v and int(inst.day[u]) == day][:5]
+    scope = scope_of(plan, shifts, extra)
+    if any(u in search.locked for u in scope.visits):
         return
     outcome = solve_scope(
         plan, scope, time_limit_s=SUBSOLVE_S, seed=search.seed + search.iteration,
@@ -335,7 +399,9 @@ OPERATORS: dict[str, Callable[[Search], None]] = {
     "day_cluster": day_cluster,
     "short_run": short_run,
     "unassigned": unassigned,
+    "team_swap": team_swap,
     "exact_day": exact_day,
+    "exact_unassigned": exact_unassigned,
 }
 
 

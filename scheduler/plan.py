@@ -57,6 +57,9 @@ class Plan:
         self.worked_week = [0] * inst.n_workers
         self.worked_day: dict[tuple[int, int], int] = defaultdict(int)
         self.worker_day_shifts = _worker_day_shifts(inst)
+        self.visits_of_customer: list[list[int]] = [[] for _ in range(inst.n_customers)]
+        for v in range(n_visits):
+            self.visits_of_customer[int(inst.customer[v])].append(v)
         self.totals: dict[str, int] = defaultdict(int)
         self.unassigned_points = int(inst.penalty.sum())
         self._punctuality = [0] * n_visits
@@ -402,7 +405,7 @@ class Plan:
 
 class _Tables:
     """Plain-Python copies of the instance arrays the inner loops read (faster than numpy
-    element access), and per-visit timing relations."""
+    element access), per-visit timing relations, and the workers able to take each visit."""
 
     def __init__(self, inst: Instance):
         mode_minutes = [m.tolist() for m in inst.minutes]
@@ -418,6 +421,9 @@ class _Tables:
         self.tolerance = inst.tolerance.tolist()
         self.punctual_from = (inst.preferred - inst.tolerance).tolist()
         self.max_load = [int(inst.max_load[inst.shift_worker[s]]) for s in range(inst.n_shifts)]
+        self.candidate_workers = [
+            frozenset(int(inst.shift_worker[s]) for s in shifts) for shifts in inst.candidates
+        ]
         self.before: list[list[tuple[int, int]]] = [[] for _ in range(inst.n_visits)]
         self.after: list[list[tuple[int, int]]] = [[] for _ in range(inst.n_visits)]
         for u, v, delay in inst.precedences:

@@ -63,22 +63,9 @@ def solve(
     """
     params = params or SolveParams()
     began = time.monotonic()
-    deadline = began + params.time_limit_s
     travel = build_travel(caseload)
     inst = prepare(caseload, travel)
-    plan = Plan(inst)
-    rng = random.Random(params.seed)
-    construct(plan, rng)
-    first_valid_s = time.monotonic() - began
-    status, bound = "feasible", None
-    if model_arcs(inst) <= EXACT_ARCS:
-        status, bound = _solve_whole(plan, params, deadline)
-    else:
-        limits = Limits(deadline=deadline, iterations=params.iterations,
-                        stall_s=params.stall_s, log_every_s=params.log_every_s)
-        search = Search(plan, rng, limits, seed=params.seed, progress=progress)
-        search.run()
-        plan = search.plan
+    plan, status, bound, first_valid_s = search_instance(inst, params, began, progress)
     rota = to_rota(plan, caseload)
     violations = validate(caseload, rota, travel=travel)
     if violations:
@@ -99,6 +86,36 @@ def solve(
         stats={"first_valid_s": round(first_valid_s, 3), "visits": inst.n_visits,
                "shifts": inst.n_shifts},
     )
+
+
+def search_instance(
+    inst: Instance,
+    params: SolveParams,
+    began: float | None = None,
+    progress: Callable[[dict], None] | None = None,
+) -> tuple[Plan, str, int | None, float]:
+    """Construct and improve a plan of a prepared instance.
+
+    Returns
+    -------
+    plan, status, bound, first_valid_s
+        The best plan, ``optimal``/``feasible``, the proven lower bound (points) or None, and
+        the seconds from ``began`` to the first complete (constructed) plan.
+    """
+    began = time.monotonic() if began is None else began
+    deadline = began + params.time_limit_s
+    plan = Plan(inst)
+    rng = random.Random(params.seed)
+    construct(plan, rng)
+    first_valid_s = time.monotonic() - began
+    if model_arcs(inst) <= EXACT_ARCS:
+        status, bound = _solve_whole(plan, params, deadline)
+        return plan, status, bound, first_valid_s
+    limits = Limits(deadline=deadline, iterations=params.iterations,
+                    stall_s=params.stall_s, log_every_s=params.log_every_s)
+    search = Search(plan, rng, limits, seed=params.seed, progress=progress)
+    search.run()
+    return search.plan, "feasible", None, first_valid_s
 
 
 def model_arcs(inst: Instance) -> int:
