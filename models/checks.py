@@ -192,6 +192,13 @@ def _eligibility(c: Caseload) -> Iterator[Finding]:
             )
     for i, v in enumerate(c.visits):
         if v.workers_required > 1 and v.customer_id in c.customer_by_id:
+            cap = c.team_cap(v.customer_id)
+            if cap < v.workers_required:
+                yield Finding(
+                    "visits", i, "workers_required", "team_cap_too_small",
+                    f"needs {v.workers_required} workers together but {v.customer_id}'s team "
+                    f"is capped at {cap} (max_team_size)",
+                )
             eligible = sum(1 for w in c.workers if static_eligible(c, v, w))
             if eligible < v.workers_required:
                 yield Finding(

@@ -333,7 +333,7 @@ def exact_day(search: Search) -> None:
     if any(v in search.locked for v in scope.visits):
         return
     outcome = solve_scope(
-        plan, scope, time_limit_s=SUBSOLVE_S, seed=search.seed + search.iteration,
+        plan, scope, time_limit_s=4 * SUBSOLVE_S, seed=search.seed + search.iteration,
         deterministic_time=SUBSOLVE_S,
     )
     if outcome.routes:
@@ -362,7 +362,7 @@ def exact_unassigned(search: Search) -> None:
     if any(u in search.locked for u in scope.visits):
         return
     outcome = solve_scope(
-        plan, scope, time_limit_s=SUBSOLVE_S, seed=search.seed + search.iteration,
+        plan, scope, time_limit_s=4 * SUBSOLVE_S, seed=search.seed + search.iteration,
         deterministic_time=SUBSOLVE_S,
     )
     if outcome.routes:

@@ -84,7 +84,7 @@ def solve(
         seed=params.seed,
         solver_version=f"ortools {ortools.__version__}",
         stats={"first_valid_s": round(first_valid_s, 3), "visits": inst.n_visits,
-               "shifts": inst.n_shifts},
+               "shifts": inst.n_shifts, "engine_objective": plan.objective()},
     )
 
 

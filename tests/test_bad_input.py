@@ -233,6 +233,9 @@ CASES = [
     pytest.param(cell("visits", 2, "skills", "medication"),  # only W1 holds it; V3 needs two
                  Expected("visits.csv", 4, "workers_required", "double_handed_short",
                           "only 1 may serve"), id="double-handed-short"),
+    pytest.param(cell("customers", 2, "max_team_size", "1"),  # V3 needs two together
+                 Expected("visits.csv", 4, "workers_required", "team_cap_too_small",
+                          "capped at 1"), id="double-handed-over-team-cap"),
     pytest.param(cell("workers", 0, "gender", "male"),  # C2 wants female workers: none left
                  Expected("customers.csv", 3, "gender_preference", "gender_unmet",
                           "no female worker"), id="gender-unmet"),

@@ -1,0 +1,100 @@
+"""Properties of the whole pipeline on random small caseloads (Hypothesis): every rota the
+solver returns passes the validator, and the validator's objective equals the engine's."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import strategies as st
+
+from models import AvailabilityRow, Caseload, Customer, Policy, VisitTemplate, Worker
+from models.result import SolveParams
+from scheduler import solve as solve_module
+from scheduler.solve import solve
+from scheduler.validate import objective, validate
+from tests.builders import at
+
+SHIFT_PATTERNS = (("07:00", "13:00"), ("16:00", "22:00"), ("08:00", "18:00"), ("06:30", "10:00"))
+
+
+@st.composite
+def caseloads(draw) -> Caseload:
+    n_customers = draw(st.integers(1, 4))
+    n_workers = draw(st.integers(1, 3))
+    customers = [
+        Customer(customer_id=f"C{i}", lat=at(draw(st.floats(0, 8))), lon=-1.25,
+                 max_team_size=draw(st.sampled_from([None, 1, 2])))
+        for i in range(n_customers)
+    ]
+    workers = [
+        Worker(worker_id=f"W{i}", lat=at(draw(st.floats(0, 8))), lon=-1.25,
+               skills=draw(st.sampled_from(["", "hoist", "medication;hoist"])),
+               max_hours_day=draw(st.sampled_from([3, 6, 10])),
+               min_hours_week=draw(st.sampled_from([0, 0, 2])))
+        for i in range(n_workers)
+    ]
+    availability = []
+    for i in range(n_workers):
+        for pattern in draw(st.lists(st.sampled_from(SHIFT_PATTERNS), min_size=1, max_size=2,
+                                     unique=True)):
+            availability.append(AvailabilityRow(worker_id=f"W{i}", day=draw(
+                st.sampled_from(["Mon;Tue", "Mon;Tue", "Mon", "Tue"])), start=pattern[0],
+                end=pattern[1]))
+    visits = []
+    for i in range(draw(st.integers(1, 6))):
+        start = draw(st.integers(7 * 4, 20 * 4)) * 15
+        skills = draw(st.sampled_from(["", "", "hoist"]))
+        able = sum(1 for w in workers if skills in w.skills)
+        visits.append(VisitTemplate(
+            visit_id=f"V{i}", customer_id=f"C{draw(st.integers(0, n_customers - 1))}",
+            days=draw(st.sampled_from(["Mon", "Tue", "Mon;Tue"])),
+            start=f"{start // 60:02d}:{start % 60:02d}",
+            duration_min=draw(st.sampled_from([15, 30, 45, 60])),
+            workers_required=draw(st.sampled_from([1, 1, 1, 2])) if able >= 2 else 1,
+            skills=skills,
+            priority=draw(st.sampled_from(["normal", "critical", "flexible"])),
+            min_gap_after_min=draw(st.sampled_from([0, 0, 60])),
+            tolerance_min=draw(st.sampled_from([None, 0, 10])),
+        ))
+    policy = Policy(window_before_min=draw(st.sampled_from([0, 15, 30])),
+                    window_after_min=draw(st.sampled_from([0, 15, 30])))
+    try:
+        c = Caseload(customers=customers, workers=workers, availability=availability,
+                     visits=visits, policy=policy)
+    except ValueError:
+        assume(False)  # e.g. a double-handed visit fewer than two workers may do
+    return c
+
+
+def check(c: Caseload, params: SolveParams) -> None:
+    result = solve(c, params)
+    assert validate(c, result.rota) == []
+    assert objective(c, result.rota)[0] == result.objective == result.stats["engine_objective"]
+    placed = {a.visit_id for a in result.rota.assignments}
+    left = {u.visit_id for u in result.rota.unassigned}
+    assert placed | left == {v.id for v in c.instances} and not placed & left
+    event(f"placed {round(4 * len(placed) / len(c.instances)) * 25} %")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(caseloads())
+def test_whole_model_rotas_are_valid(c):
+    check(c, SolveParams(time_limit_s=20, seed=1, workers=1, deterministic=True))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(caseloads(), st.integers(0, 3))
+def test_lns_rotas_are_valid(c, seed):
+    with mock.patch.object(solve_module, "EXACT_ARCS", -1):
+        check(c, SolveParams(time_limit_s=20, seed=seed, workers=1, iterations=40))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(caseloads())
+def test_same_seed_same_rota(c):
+    params = SolveParams(time_limit_s=20, seed=3, workers=1, iterations=30)
+    with mock.patch.object(solve_module, "EXACT_ARCS", -1):
+        first, second = solve(c, params), solve(c, params)
+    assert first.rota == second.rota
+    assert first.objective == second.objective
