@@ -6,6 +6,7 @@ nothing.
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import warnings
@@ -109,8 +110,9 @@ def solve(caseload_path, out_dir, time_limit, seed, workers, stall, iterations) 
     (elapsed time, visits placed, objective) go to stderr; the KPI table is printed at the end.
     """
     from models.result import SolveParams
-    from scheduler.io import write_rota
+    from scheduler.io import write_caseload, write_rota
     from scheduler.kpi import compute_kpis
+    from scheduler.report import write_reports
     from scheduler.solve import solve as solve_caseload
 
     path = caseload_path or DEFAULT_CASELOAD
@@ -124,9 +126,12 @@ def solve(caseload_path, out_dir, time_limit, seed, workers, stall, iterations) 
     kpis = compute_kpis(caseload, result.rota, solve_seconds=result.solve_seconds,
                         objective=result.objective, bound=result.bound)
     write_rota(result.rota, out_dir, kpis)
+    write_caseload(caseload, out_dir / "caseload.json")  # a rota folder is self-contained
+    write_reports(caseload, result.rota, kpis, out_dir)
     click.echo(result.summary())
     click.echo(kpi_table(kpis))
-    click.echo(f"wrote {out_dir}/rota.csv, unassigned.csv, kpis.json")
+    click.echo(f"wrote {out_dir}/rota.csv, unassigned.csv, kpis.json, caseload.json and the "
+               "reports (board.html, run sheets, customer schedules, changes, calendars)")
 
 
 def kpi_table(kpis: dict) -> str:
@@ -163,3 +168,167 @@ def check(caseload_path: Path, rota_dir: Path) -> None:
     total, breakdown = objective(caseload, rota, runs=runs)
     click.echo(report_text(violations, total, breakdown))
     sys.exit(1 if violations else 0)
+
+
+# ----------------------------------------------------------------------------- generate and inspect
+
+from scheduler.generate import GEOGRAPHIES, PRESETS, SIZES  # noqa: E402
+
+
+@main.command("generate")
+@click.option("--size", type=click.Choice(list(SIZES)),
+              help="S (25 customers), M (100), L (250), XL (1,000 in 4-6 zones).")
+@click.option("--geography", type=click.Choice(GEOGRAPHIES), default="mixed", show_default=True,
+              help="urban: one town; rural: villages over 30-40 km; mixed: a town, villages "
+                   "and a rural fringe.")
+@click.option("--preset", type=click.Choice(list(PRESETS)),
+              help="A bundled sample instead of --size/--geography (riverside, shire).")
+@click.option("--seed", type=int, required=True, help="Same seed, same caseload.")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Caseload folder to write (created if missing).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Write one JSON file instead of a folder (OUT, with .json added if absent).")
+def generate_command(size, geography, preset, seed, out, as_json) -> None:
+    """Generate a synthetic caseload: customers, care plans, workers, availability,
+    preferences and last week's rota (docs/synthetic-caseloads.md)."""
+    from scheduler.generate import generate, generate_preset
+    from scheduler.inspect import summarise
+    from scheduler.io import write_caseload
+
+    if (size is None) == (preset is None):
+        raise click.UsageError("give either --size or --preset")
+    caseload = generate_preset(preset, seed) if preset else generate(size, geography, seed)
+    target = out.with_name(out.name + ".json") if as_json and out.suffix != ".json" else out
+    write_caseload(caseload, target)
+    click.echo(f"wrote {target}: {summarise(caseload).one_line()}")
+
+
+@main.command("inspect")
+@click.argument("caseload_path", metavar="CASELOAD", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def inspect_command(caseload_path: Path, as_json: bool) -> None:
+    """Summarise a caseload: counts, care hours, double-handed share, capacity against demand
+    by hour of day, and warnings about visits nobody can do."""
+    import json
+
+    from scheduler.inspect import render, summarise
+
+    with user_errors():
+        caseload = load(caseload_path)
+    summary = summarise(caseload)
+    click.echo(json.dumps(summary.to_dict(), indent=1) if as_json else render(summary))
+
+
+# ----------------------------------------------------------------------------- report
+
+
+CASELOAD_IN_ROTA = "caseload.json"
+"""The planned caseload, as ``rota solve`` writes it into the rota folder."""
+
+DEFAULT_ROTA_DIR = Path("rota-out")
+"""The rota folder ``rota explain`` reads when --rota is not given (``rota solve``'s default)."""
+
+
+def rota_caseload_path(rota_dir: Path, caseload_path: Path | None) -> Path:
+    """The caseload of a rota folder: --caseload if given, else ROTA_DIR/caseload.json.
+
+    Raises CaseloadError (exit code 2 through ``user_errors``) when neither exists.
+    """
+    from scheduler.io import InputProblem
+
+    path = caseload_path or rota_dir / CASELOAD_IN_ROTA
+    if not path.exists():
+        hint = ("" if caseload_path else
+                f"; {rota_dir} has no {CASELOAD_IN_ROTA}, so give the caseload with --caseload")
+        raise CaseloadError([InputProblem(str(path), None, "", "missing_file",
+                                          f"caseload not found{hint}")])
+    return path
+
+
+@main.command()
+@click.argument("rota_dir", metavar="ROTA_DIR", type=click.Path(path_type=Path))
+@click.option("--caseload", "caseload_path", type=click.Path(path_type=Path), default=None,
+              help="The caseload the rota plans (default ROTA_DIR/caseload.json).")
+def report(rota_dir: Path, caseload_path: Path | None) -> None:
+    """Write the coordinator's and care workers' outputs into a rota folder.
+
+    Reads ROTA_DIR (rota.csv, unassigned.csv, kpis.json if present; ours or another tool's in
+    FORMAT.md's format) and its caseload, checks the rota, and writes board.html,
+    runsheets.csv/.html, customer_schedules.csv/.html, changes.csv and calendars/*.ics (and
+    kpis.json when missing). A rota that breaks a rule still gets its reports, with the board
+    marked INVALID; the violations are printed and the exit code is 1. Exit code 2: unreadable
+    input, nothing written.
+    """
+    from scheduler.io import read_rota
+    from scheduler.io.rota_io import KPIS_FILE
+    from scheduler.kpi import compute_kpis
+    from scheduler.report import write_reports
+    from scheduler.report.common import write_text
+    from scheduler.runs import build_runs
+    from scheduler.validate import objective, report_text, validate
+
+    with user_errors():
+        rota, kpis = read_rota(rota_dir)
+        caseload = load(rota_caseload_path(rota_dir, caseload_path))
+    runs = build_runs(caseload, rota)
+    violations = validate(caseload, rota, runs=runs)
+    if kpis is None:
+        kpis = compute_kpis(caseload, rota, runs=runs)
+        write_text(rota_dir / KPIS_FILE, json.dumps(kpis, indent=1) + "\n")
+    written = write_reports(caseload, rota, kpis, rota_dir, violations=violations)
+    if violations:
+        total, breakdown = objective(caseload, rota, runs=runs)
+        click.echo(report_text(violations, total, breakdown))
+    click.echo(f"wrote {len(written)} files into {rota_dir} (open {rota_dir / 'board.html'})")
+    sys.exit(1 if violations else 0)
+
+
+# ----------------------------------------------------------------------------- explain
+
+
+@main.command()
+@click.argument("caseload_path", metavar="CASELOAD", type=click.Path(path_type=Path))
+@click.option("--rota", "rota_dir", type=click.Path(path_type=Path), default=None,
+              help="The rota folder to explain (default: CASELOAD itself when it is a rota "
+                   "folder with caseload.json, else ./rota-out).")
+@click.option("--visit", "visit_id", default=None,
+              help="A visit instance id (e.g. V12-Mon): every worker, and what blocks each.")
+def explain(caseload_path: Path, rota_dir: Path | None, visit_id: str | None) -> None:
+    """Explain a rota: why a visit is (or is not) assigned, or the whole objective.
+
+    With --visit: the visit, its status, and every worker: on it, free to take it, or blocked
+    (skill, gender, ban, zone, provider, availability, window, team cap, hours, span, rest,
+    load, minimum gap, overlap with which visits, travel). Without --visit: the objective by
+    term and every unassigned visit with its reason. CASELOAD may be the rota folder that
+    `rota solve` wrote (it holds caseload.json). No solve is run; a missing rota folder is an
+    error (exit code 2) asking for one.
+    """
+    from scheduler.explain import explain_visit, explanation_text, rota_explanation_text
+    from scheduler.io import InputProblem, read_rota
+
+    with user_errors():
+        if rota_dir is None and (caseload_path / CASELOAD_IN_ROTA).is_file():
+            rota_dir, caseload_path = caseload_path, caseload_path / CASELOAD_IN_ROTA
+        rota_dir = rota_dir or DEFAULT_ROTA_DIR
+        caseload = load(caseload_path)
+        if not rota_dir.is_dir():
+            raise CaseloadError([InputProblem(
+                str(rota_dir), None, "", "missing_rota",
+                "no rota folder here: pass --rota DIR, or run `rota solve CASELOAD --out DIR` "
+                "first")])
+        rota, _ = read_rota(rota_dir)
+        if visit_id is not None and visit_id not in caseload.instance_by_id:
+            raise CaseloadError([InputProblem(
+                "--visit", None, "", "unknown_visit", _unknown_visit_text(caseload, visit_id))])
+    if visit_id is None:
+        click.echo(rota_explanation_text(caseload, rota))
+    else:
+        click.echo(explanation_text(caseload, explain_visit(caseload, rota, visit_id)))
+
+
+def _unknown_visit_text(caseload, visit_id: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(visit_id, list(caseload.instance_by_id), n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return f"no visit instance '{visit_id}' in the caseload{hint}; ids look like V12-Mon"

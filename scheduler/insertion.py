@@ -51,24 +51,28 @@ def options(plan: Plan, v: int, shifts=None, noise: random.Random | None = None)
     duration, place = tables.duration[v], tables.place[v]
     punctual_from = tables.punctual_from[v]
     taken = set(plan.workers_of(v))
+    c = tables.customer[v]
+    team = plan.team[c]
+    team_full = len(team) >= int(inst.team_cap[c])
+    worker_cost: dict[int, int | None] = {}
     out: list[Option] = []
-    for s in inst.candidates[v] if shifts is None else shifts:
-        s = int(s)
-        w = int(inst.shift_worker[s])
-        if w in taken or not plan.team_allows(v, w) or not plan.load_allows(s, v):
+    for s in tables.candidates[v] if shifts is None else shifts:
+        w = tables.shift_worker[s]
+        if w in taken or (team_full and w not in team) or not plan.load_allows(s, v):
             continue
-        day = int(inst.shift_day[s])
-        room_day = int(inst.max_day[w]) - plan.worked_day[(w, day)] - duration
-        room_week = int(inst.max_week[w]) - plan.worked_week[w] - duration
-        room = min(room_day, room_week)
+        day = tables.shift_day[s]
+        room = min(tables.max_day[w] - plan.worked_day[(w, day)],
+                   tables.max_week[w] - plan.worked_week[w]) - duration
         if room < 0:
             continue
-        base = team_cost(plan, v, w) + foresight_cost(plan, v, w)
-        shortfall = max(0, int(inst.guaranteed[w]) - plan.worked_week[w])
+        if w not in worker_cost:
+            worker_cost[w] = team_cost(plan, v, w) + foresight_cost(plan, v, w)
+        base = worker_cost[w]
+        shortfall = max(0, tables.guaranteed[w] - plan.worked_week[w])
         run = plan.runs[s]
         earliest, latest = plan.slack(s)
         minutes, hm, home = tables.minutes[w], tables.hm[w], tables.home[w]
-        shift_start, shift_end = int(inst.shift_start[s]), int(inst.shift_end[s])
+        shift_start, shift_end = tables.shift_start[s], tables.shift_end[s]
         for i in range(len(run) + 1):
             if i:
                 prev = run[i - 1]

@@ -269,23 +269,27 @@ def short_run(search: Search) -> None:
 
 
 def unassigned(search: Search) -> None:
-    """Make room for a visit left out: take out the visits in its way (in its customer's team
-    members' runs when the team is full), place it, put the others back."""
+    """Make room for a visit left out: clear its window in the runs it could join (its
+    customer's team members' when the team is full; two runs for a double-handed visit), place
+    it, then put the displaced visits back wherever they fit."""
     plan, inst, rng = search.plan, search.plan.inst, search.rng
     waiting = [v for v in plan.unassigned_visits() if v not in search.locked]
     if not waiting:
         return
     v = rng.choice(waiting)
     shifts = _allowed_shifts(plan, v)
-    lo, hi = int(inst.earliest[v]), int(inst.latest[v]) + int(inst.duration[v])
-    in_way = [
-        u for s in shifts for u in plan.runs[s]
-        if plan.start[u] < hi + 30 and plan.start[u] + int(inst.duration[u]) > lo - 30
-    ]
-    rng.shuffle(in_way)
-    removed = search.take_out(in_way[: rng.randint(1, 4)])
-    insert(plan, v, noise=rng)
+    rng.shuffle(shifts)
+    chosen = shifts[: int(inst.required[v]) + rng.randint(0, 1)]
+    removed = search.take_out(u for s in chosen for u in _in_window(plan, v, s))
+    insert(plan, v, noise=rng, shifts=shifts)
     search.recreate(removed)
+
+
+def _in_window(plan: Plan, v: int, s: int, margin: int = 30) -> list[int]:
+    """Visits of shift s's run overlapping visit v's window (with a margin for travel)."""
+    inst = plan.inst
+    lo, hi = int(inst.earliest[v]) - margin, int(inst.latest[v]) + int(inst.duration[v]) + margin
+    return [u for u in plan.runs[s] if plan.start[u] < hi and plan.start[u] + int(inst.duration[u]) > lo]
 
 
 def _allowed_shifts(plan: Plan, v: int) -> list[int]:
@@ -341,8 +345,8 @@ def exact_day(search: Search) -> None:
 
 
 def exact_unassigned(search: Search) -> None:
-    """CP-SAT rebuilds, on the day of a visit left out, the runs it could join (its customer's
-    team members' when the team is full) and two neighbouring runs to take displaced visits."""
+    """CP-SAT rebuilds, on the day of a visit left out, a few runs it could join, and for the
+    visits in its way there, a run each could move to (an ejection chain of depth two)."""
     plan, inst, rng = search.plan, search.plan.inst, search.rng
     waiting = [v for v in plan.unassigned_visits() if v not in search.locked]
     allowed = [v for v in waiting if _allowed_shifts(plan, v)]
@@ -351,13 +355,17 @@ def exact_unassigned(search: Search) -> None:
     v = rng.choice(allowed)
     shifts = _allowed_shifts(plan, v)
     rng.shuffle(shifts)
-    shifts = shifts[:4]
-    used = [s for s in shifts if plan.runs[s]]
-    for s in _neighbour_runs(plan, rng.choice(used), 3)[1:] if used else []:
-        if s not in shifts:
-            shifts.append(s)
+    shifts = shifts[: int(inst.required[v]) + 2]
+    for u in [u for s in list(shifts) for u in _in_window(plan, v, s)]:
+        others = [s for s in _allowed_shifts(plan, u) if s not in shifts]
+        if others and len(shifts) < 7:
+            shifts.append(rng.choice(others))
     day = int(inst.day[v])
-    extra = [v] + [u for u in waiting if u != v and int(inst.day[u]) == day][:5]
+    free = set(shifts)
+    extra = [v] + [
+        u for u in waiting
+        if u != v and int(inst.day[u]) == day and free.intersection(_allowed_shifts(plan, u))
+    ][:5]
     scope = scope_of(plan, shifts, extra)
     if any(u in search.locked for u in scope.visits):
         return

@@ -62,6 +62,7 @@ class Plan:
             self.visits_of_customer[int(inst.customer[v])].append(v)
         self.totals: dict[str, int] = defaultdict(int)
         self.unassigned_points = int(inst.penalty.sum())
+        self.waiting: set[int] = set(range(n_visits))  # visits not (fully) assigned
         self._punctuality = [0] * n_visits
         self._shortfall = [int(g) for g in inst.guaranteed]
         self.totals[GUARANTEED_HOURS] = sum(self._shortfall)
@@ -92,7 +93,8 @@ class Plan:
         return len(self.rows[v]) == self.inst.required[v]
 
     def unassigned_visits(self) -> list[int]:
-        return [v for v in range(self.inst.n_visits) if not self.is_assigned(v)]
+        """Visits without all their workers, in index order."""
+        return sorted(self.waiting)
 
     def workers_of(self, v: int) -> list[int]:
         return [int(self.inst.shift_worker[s]) for s in self.rows[v]]
@@ -233,6 +235,7 @@ class Plan:
         self._count_team(v, w, +1)
         if self.is_assigned(v) and not was_assigned:
             self.unassigned_points -= int(self.inst.penalty[v])
+            self.waiting.discard(v)
 
     def _remove_row(self, v: int, s: int, w: int) -> None:
         was_assigned = self.is_assigned(v)
@@ -240,6 +243,7 @@ class Plan:
         self._count_team(v, w, -1)
         if was_assigned:
             self.unassigned_points += int(self.inst.penalty[v])
+            self.waiting.add(v)
         if not self.rows[v]:
             self._set_start(v, UNASSIGNED)
 
@@ -421,6 +425,15 @@ class _Tables:
         self.tolerance = inst.tolerance.tolist()
         self.punctual_from = (inst.preferred - inst.tolerance).tolist()
         self.max_load = [int(inst.max_load[inst.shift_worker[s]]) for s in range(inst.n_shifts)]
+        self.shift_worker = inst.shift_worker.tolist()
+        self.shift_day = inst.shift_day.tolist()
+        self.shift_start = inst.shift_start.tolist()
+        self.shift_end = inst.shift_end.tolist()
+        self.max_day = inst.max_day.tolist()
+        self.max_week = inst.max_week.tolist()
+        self.guaranteed = inst.guaranteed.tolist()
+        self.customer = inst.customer.tolist()
+        self.candidates = [c.tolist() for c in inst.candidates]
         self.candidate_workers = [
             frozenset(int(inst.shift_worker[s]) for s in shifts) for shifts in inst.candidates
         ]
