@@ -306,6 +306,21 @@ class Caseload(Frozen):
             raise ValueError(f"{len(errors)} problem(s) in the caseload: {listed}{more}")
         return self
 
+    # -- copies ----------------------------------------------------------------------------
+
+    def replace(self, **changes) -> Caseload:
+        """A new caseload with some fields changed, validated and cross-checked again."""
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self).model_validate({**fields, **changes})
+
+    def model_copy(self, *, update=None, deep: bool = False) -> Caseload:
+        """A copy without the derived views cached on this one (they may not hold for it).
+        Prefer ``replace``, which also validates the changes."""
+        copy = super().model_copy(update=update, deep=deep)
+        for name in _CACHED_VIEWS:
+            copy.__dict__.pop(name, None)
+        return copy
+
     # -- lookups ---------------------------------------------------------------------------
 
     @cached_property
@@ -377,6 +392,12 @@ class Caseload(Frozen):
         return frozenset(
             (p.customer_id, p.worker_id) for p in self.preferences if p.kind == "regular"
         )
+
+
+_CACHED_VIEWS = tuple(
+    name for name, value in vars(Caseload).items() if isinstance(value, cached_property)
+)
+"""Names of the views a Caseload computes once and caches on itself."""
 
 
 def expand_template(template: VisitTemplate, policy: Policy) -> tuple[VisitInstance, ...]:

@@ -77,6 +77,8 @@ def planned_team(plan: Plan, c: int, commitment: list[float], capacity: list[flo
     team = list(plan.team[c])
     deficit = {v: int(inst.required[v]) for v in visits}
     pool = set().union(*(tables.candidate_workers[v] for v in visits))
+    if not pool:
+        return team
     home_minutes = inst.minutes[0][inst.home, inst.customer_place[c]]
 
     def add(w: int) -> None:

@@ -11,12 +11,14 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import ortools
 
 from models import Caseload
 from models.result import Result, SolveParams
+from scheduler.components import merge, split
 from scheduler.construct import construct
 from scheduler.extract import to_rota
 from scheduler.formulation import Formulation
@@ -62,16 +64,22 @@ def solve(
         unassigned with a reason.
     """
     params = params or SolveParams()
+    parts = split(caseload)
+    if len(parts) > 1:
+        return _solve_parts(caseload, parts, params)
+    return _solve_one(caseload, params, progress)
+
+
+def _solve_one(
+    caseload: Caseload, params: SolveParams, progress: Callable[[dict], None] | None = None
+) -> Result:
+    """Solve a caseload as one problem."""
     began = time.monotonic()
     travel = build_travel(caseload)
     inst = prepare(caseload, travel)
     plan, status, bound, first_valid_s = search_instance(inst, params, began, progress)
     rota = to_rota(plan, caseload)
-    violations = validate(caseload, rota, travel=travel)
-    if violations:
-        listed = "\n  ".join(str(v) for v in violations[:20])
-        raise EngineError(f"the engine built an invalid rota ({len(violations)}):\n  {listed}")
-    total, breakdown = objective(caseload, rota, travel=travel)
+    total, breakdown = _checked_objective(caseload, rota, travel)
     if total != plan.objective():
         logger.error("objective mismatch: engine %d, validator %d", plan.objective(), total)
     return Result(
@@ -84,8 +92,63 @@ def solve(
         seed=params.seed,
         solver_version=f"ortools {ortools.__version__}",
         stats={"first_valid_s": round(first_valid_s, 3), "visits": inst.n_visits,
-               "shifts": inst.n_shifts, "engine_objective": plan.objective()},
+               "shifts": inst.n_shifts, "engine_objective": plan.objective(), "parts": 1},
     )
+
+
+def _solve_parts(caseload: Caseload, parts: list[Caseload], params: SolveParams) -> Result:
+    """Solve independent parts in parallel processes (one CPU thread each) and merge them.
+
+    With more parts than workers, each part gets a share of the time limit by its number of
+    visits, so that the whole finishes within the limit.
+    """
+    began = time.monotonic()
+    sizes = [len(p.instances) for p in parts]
+    slots = min(params.workers, len(parts))
+    shares = [params.time_limit_s * slots * n / max(1, sum(sizes)) for n in sizes]
+    limits = [min(params.time_limit_s, share) * 0.95 if len(parts) > slots
+              else params.time_limit_s * 0.95 for share in shares]
+    logger.info("%d independent parts (%s visits), %d at a time", len(parts),
+                ", ".join(map(str, sizes)), slots)
+    with ProcessPoolExecutor(max_workers=slots) as pool:
+        futures = [
+            pool.submit(_solve_one, part, params.model_copy(
+                update={"time_limit_s": max(0.5, limit), "workers": 1}))
+            for part, limit in zip(parts, limits)
+        ]
+        try:
+            results = [f.result() for f in futures]
+        except KeyboardInterrupt:  # each part stops at its best on the same Ctrl-C
+            results = [f.result() for f in futures]
+    rota = merge([r.rota for r in results])
+    total, breakdown = _checked_objective(caseload, rota, build_travel(caseload))
+    bounds = [r.bound for r in results]
+    return Result(
+        status="optimal" if all(r.status == "optimal" for r in results) else "feasible",
+        rota=rota,
+        objective=total,
+        bound=sum(bounds) if None not in bounds else None,
+        breakdown=breakdown,
+        solve_seconds=time.monotonic() - began,
+        seed=params.seed,
+        solver_version=results[0].solver_version,
+        stats={
+            "first_valid_s": round(max(r.stats["first_valid_s"] for r in results), 3),
+            "visits": sum(sizes),
+            "shifts": sum(r.stats["shifts"] for r in results),
+            "engine_objective": sum(r.stats["engine_objective"] for r in results),
+            "parts": len(parts),
+        },
+    )
+
+
+def _checked_objective(caseload: Caseload, rota, travel) -> tuple[int, dict[str, int]]:
+    """The validator's objective of a rota, after checking it: an invalid rota is a bug."""
+    violations = validate(caseload, rota, travel=travel)
+    if violations:
+        listed = "\n  ".join(str(v) for v in violations[:20])
+        raise EngineError(f"the engine built an invalid rota ({len(violations)}):\n  {listed}")
+    return objective(caseload, rota, travel=travel)
 
 
 def search_instance(
@@ -108,6 +171,8 @@ def search_instance(
     rng = random.Random(params.seed)
     construct(plan, rng)
     first_valid_s = time.monotonic() - began
+    if not any(len(c) for c in inst.candidates):
+        return plan, "optimal", plan.objective(), first_valid_s  # nothing can be placed
     if model_arcs(inst) <= EXACT_ARCS:
         status, bound = _solve_whole(plan, params, deadline)
         return plan, status, bound, first_valid_s

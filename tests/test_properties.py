@@ -98,3 +98,22 @@ def test_same_seed_same_rota(c):
         first, second = solve(c, params), solve(c, params)
     assert first.rota == second.rota
     assert first.objective == second.objective
+
+
+def test_caseload_with_nobody_to_do_the_visits():
+    c = Caseload(customers=[Customer(customer_id="C1", lat=51.75, lon=-1.25)],
+                 visits=[VisitTemplate(visit_id="V1", customer_id="C1", days="Mon-Fri",
+                                       start="09:00", duration_min=30)])
+    result = solve(c, SolveParams(time_limit_s=5, seed=1))
+    assert result.rota.assignments == ()
+    assert len(result.rota.unassigned) == 5
+    assert all("may serve" in u.reason for u in result.rota.unassigned)
+
+
+def test_caseload_with_no_visits():
+    c = Caseload(workers=[Worker(worker_id="W1", lat=51.75, lon=-1.25, min_hours_week=10)],
+                 availability=[AvailabilityRow(worker_id="W1", day="Mon", start="08:00",
+                                               end="12:00")])
+    result = solve(c, SolveParams(time_limit_s=5, seed=1))
+    assert result.rota == result.rota.model_copy() and result.rota.assignments == ()
+    assert result.breakdown["guaranteed_hours"] == 3 * 600  # 10 h owed, nothing to do
