@@ -329,6 +329,8 @@ def explain(caseload_path: Path, rota_dir: Path | None, visit_id: str | None) ->
 def _unknown_visit_text(caseload, visit_id: str) -> str:
     import difflib
 
-    close = difflib.get_close_matches(visit_id, list(caseload.instance_by_id), n=3)
-    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    template = visit_id.rsplit("-", 1)[0]
+    same = [v.id for v in caseload.instances if v.template_id == template]
+    close = same or difflib.get_close_matches(visit_id, list(caseload.instance_by_id), n=3)
+    hint = f" (did you mean {', '.join(close[:7])}?)" if close else ""
     return f"no visit instance '{visit_id}' in the caseload{hint}; ids look like V12-Mon"

@@ -506,6 +506,10 @@ def explanation_text(caseload: Caseload, explanation: VisitExplanation) -> str:
         lines.append(f"  {name:<{width}}  {_check_text(check)}")
     free = [c.worker_id for c in explanation.checks if c.free]
     lines.append(f"free to take it now: {', '.join(free) or 'nobody'}")
+    if instance.workers_required > 1:
+        lines.append(f"  (it needs {instance.workers_required} workers at one start; each worker "
+                     "is checked alone, so a common start and the team cap for both together "
+                     "still have to be found)")
     return "\n".join(lines)
 
 

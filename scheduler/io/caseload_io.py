@@ -9,8 +9,6 @@ column names (``travel`` holds the model settings, ``travel_matrix`` the travel.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from models import Caseload, Costs, Policy, TravelSettings
 from models.checks import Finding, cross_check
 from scheduler.io.errors import CaseloadError, CaseloadWarning, InputProblem
+from scheduler.io.files import write_text
 from scheduler.io.tables import (
     TABLES,
     ParsedTable,
@@ -297,7 +296,7 @@ def write_caseload(caseload: Caseload, path: str | Path) -> None:
     path = Path(path)
     if path.suffix.lower() == ".json":
         empty = {s.field for s in TABLES.values() if s.optional and not getattr(caseload, s.field)}
-        _write_text(path, caseload.model_dump_json(indent=1, exclude=empty) + "\n")
+        write_text(path, caseload.model_dump_json(indent=1, exclude=empty) + "\n")
         return
     path.mkdir(parents=True, exist_ok=True)
     dump = caseload.model_dump(mode="json")
@@ -306,11 +305,11 @@ def write_caseload(caseload: Caseload, path: str | Path) -> None:
         settings["week_start"] = caseload.week_start  # a YAML date, not a string
     if caseload.weights:
         settings["weights"] = dump["weights"]
-    _write_text(path / YAML_FILE, yaml.safe_dump(settings, sort_keys=False))
+    write_text(path / YAML_FILE, yaml.safe_dump(settings, sort_keys=False))
     for spec in TABLES.values():
         rows = dump[spec.field]
         if rows or not spec.optional:
-            _write_text(path / spec.file, _csv_text(spec, rows))
+            write_text(path / spec.file, _csv_text(spec, rows))
 
 
 def _csv_text(spec: TableSpec, rows: list[dict]) -> str:
@@ -332,16 +331,3 @@ def _cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def _write_text(path: Path, text: str) -> None:
-    """Write through a temporary file and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from models import Assignment, Rota, UnassignedVisit
-from scheduler.io.caseload_io import _write_text
+from scheduler.io.files import write_text
 from scheduler.io.errors import CaseloadError, InputProblem
 from scheduler.io.tables import TableSpec, parse_rows, read_csv_records
 
@@ -45,10 +45,10 @@ def write_rota(rota: Rota, folder: str | Path, kpis: dict[str, Any] | None = Non
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rows, unassigned = rota_frames(rota)
-    _write_text(folder / ROTA_FILE, rows.to_csv(index=False))
-    _write_text(folder / UNASSIGNED_FILE, unassigned.to_csv(index=False))
+    write_text(folder / ROTA_FILE, rows.to_csv(index=False))
+    write_text(folder / UNASSIGNED_FILE, unassigned.to_csv(index=False))
     if kpis is not None:
-        _write_text(folder / KPIS_FILE, json.dumps(kpis, indent=1) + "\n")
+        write_text(folder / KPIS_FILE, json.dumps(kpis, indent=1) + "\n")
 
 
 def read_rota(folder: str | Path) -> tuple[Rota, dict[str, Any] | None]:

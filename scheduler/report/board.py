@@ -30,6 +30,11 @@ from scheduler.report.plots import continuity_distribution, demand_by_hour, work
 from scheduler.runs import Run, build_runs
 from scheduler.validate import Violation
 
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
+)
+"""Inline styles and scripts only: the page can fetch nothing, from the network or the disk."""
+
 MAX_VIOLATIONS_LISTED = 200
 """Violations embedded in the page; the banner states the full count."""
 
@@ -163,13 +168,14 @@ def board_html(data: dict[str, Any]) -> str:
     payload = (json.dumps(data, separators=(",", ":"), ensure_ascii=False)
                .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
     title = escape(data["meta"]["title"])
-    return BOARD_TEMPLATE.format(title=title, css=BOARD_CSS, data=payload, js=BOARD_JS)
+    return BOARD_TEMPLATE.format(title=title, csp=CONTENT_SECURITY_POLICY, css=BOARD_CSS,
+                                 data=payload, js=BOARD_JS)
 
 
 BOARD_TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
 <link rel="icon" href="data:,">
 <title>{title}: rota board</title>
 <style>{css}</style>

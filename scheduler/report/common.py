@@ -14,8 +14,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
@@ -23,6 +21,7 @@ from pathlib import Path
 
 from models import DAYS, MINUTES_PER_DAY, Caseload, Rota
 from models.base import format_clock
+from scheduler.io.files import write_text as write_text
 from scheduler.runs import Run, build_runs
 
 
@@ -206,32 +205,3 @@ def csv_text(rows: list[dict], columns: tuple[str, ...]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
-
-
-def write_text(path: Path, text: str, *, newline: str = "") -> Path:
-    """Write ``text`` through a temporary file and a rename, so nobody reads half a file.
-
-    Parameters
-    ----------
-    path
-        Target file; its folder is created when missing.
-    text
-        Content, written as UTF-8 with line endings as given (no translation).
-    newline
-        Passed to ``open``; the default ``""`` writes ``\\n`` and ``\\r\\n`` exactly as given.
-
-    Returns
-    -------
-    Path
-        ``path``.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path

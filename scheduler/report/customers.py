@@ -130,14 +130,7 @@ def _week_text(caseload: Caseload) -> str:
 def _letter(caseload: Caseload, customer_id: str, rows: list[dict], week: str) -> str:
     customer = caseload.customer_by_id[customer_id]
     workers = {w for row in rows for w in row["worker_ids"].split(";") if w}
-    lines = []
-    for row in rows:
-        day = DAYS.index(row["day"])
-        who = row["workers"] or "to be confirmed"
-        css = "" if row["workers"] else " class=\"pending\""
-        lines.append(f"<tr><td>{escape(day_label(caseload, day))}</td>"
-                     f"<td>{row['start']}-{row['end']}</td><td{css}>{escape(who)}</td>"
-                     f"<td>{escape(row['type'])}</td></tr>")
+    lines = "".join(_letter_row(caseload, row) for row in rows)
     count = f"{len(workers)} care worker{'s' if len(workers) != 1 else ''}"
     return (
         f"<section class=\"letter\" data-customer=\"{escape(customer_id)}\">"
@@ -145,5 +138,17 @@ def _letter(caseload: Caseload, customer_id: str, rows: list[dict], week: str) -
         f"<p class=\"address\">{escape(customer_place(caseload, customer_id))}</p>"
         f"<p>Your visits for {escape(week)}, from {count}:</p>"
         "<table><thead><tr><th>Day</th><th>Time</th><th>Who is coming</th><th>Visit</th>"
-        f"</tr></thead><tbody>{''.join(lines)}</tbody></table></section>"
+        f"</tr></thead><tbody>{lines}</tbody></table></section>"
     )
+
+
+def _letter_row(caseload: Caseload, row: dict) -> str:
+    """One visit of the letter: day, time, who (workers new to the customer marked)."""
+    new = set(row["new_workers"].split(";"))
+    who = " and ".join(worker_name(caseload, w) + (" (new to you)" if w in new else "")
+                       for w in row["worker_ids"].split(";") if w)
+    css = "" if who else " class=\"pending\""
+    day = day_label(caseload, DAYS.index(row["day"]))
+    return (f"<tr><td>{escape(day)}</td><td>{row['start']}-{row['end']}</td>"
+            f"<td{css}>{escape(who or 'to be confirmed')}</td>"
+            f"<td>{escape(row['type'])}</td></tr>")

@@ -29,11 +29,15 @@ from scheduler.report.common import (
 from scheduler.runs import Run, shifts_by_worker_day
 
 RUNSHEET_COLUMNS = (
-    "worker_id", "worker_name", "day", "date", "run", "order", "start", "end", "duration_min",
+    "worker_id", "worker_name", "day", "date", "run", "order", "visit_id", "start", "end",
+    "duration_min",
     "customer_id", "customer_name", "address", "zone", "type", "tasks", "travel_min",
     "travel_km", "notes", "then_home_min", "then_home_km",
 )
 """Columns of runsheets.csv, in order (times HH:MM, durations and legs in minutes and km)."""
+
+SEP = " \u00b7 "
+"""Separator between the facts of one line on the printed sheet (a middle dot)."""
 
 
 def runsheet_rows(
@@ -59,6 +63,7 @@ def _row(caseload: Caseload, line: VisitLine) -> dict:
         "date": "" if date is None else date.isoformat(),
         "run": line.run,
         "order": line.order,
+        "visit_id": line.visit_id,
         "start": clock(line.start),
         "end": clock(line.end),
         "duration_min": line.duration_min,
@@ -118,7 +123,8 @@ tr.home td { color: #555; font-style: italic; background: #fafafa; }
 @page { size: A4; margin: 12mm; }
 @media print {
   body { margin: 0; font-size: 12px; }
-  section.sheet { border: none; padding: 0; margin: 0; break-after: page; page-break-after: always; }
+  section.sheet { border: none; padding: 0; margin: 0;
+    break-after: page; page-break-after: always; }
   section.sheet:last-child { break-after: auto; page-break-after: auto; }
   tr { break-inside: avoid; page-break-inside: avoid; }
 }
@@ -145,11 +151,11 @@ def _sheet(
     contact = sum(line.duration_min for line in lines)
     travel = sum(line.travel_min + (line.home_min or 0) for line in lines)
     km = sum(line.travel_km + (line.home_km or 0.0) for line in lines)
-    meta = (f"Available {hours} · {len(lines)} visit{'s' if len(lines) != 1 else ''} · "
-            f"with customers {hours_text(contact)} · travel {hours_text(travel)}, {km:.1f} km "
-            f"· by {worker.transport}")
+    visits = f"{len(lines)} visit{'s' if len(lines) != 1 else ''}"
+    meta = SEP.join((f"Available {hours}", visits, f"with customers {hours_text(contact)}",
+                     f"travel {hours_text(travel)}, {km:.1f} km", f"by {worker.transport}"))
     rows = "\n".join(_sheet_rows(caseload, lines))
-    heading = f"{worker_name(caseload, worker_id)} ({worker_id}) · {day_label(caseload, day)}"
+    heading = f"{worker_name(caseload, worker_id)} ({worker_id}){SEP}{day_label(caseload, day)}"
     return (
         f"<section class=\"sheet\" data-worker=\"{escape(worker_id)}\" data-day=\"{day}\">"
         f"<h2>{escape(heading)}</h2><p class=\"meta\">{escape(meta)}</p>\n<table>"
@@ -163,8 +169,8 @@ def _sheet_rows(caseload: Caseload, lines: list[VisitLine]) -> list[str]:
     out = []
     for line in lines:
         row = _row(caseload, line)
-        place = row["address"] + (f" · zone {row['zone']}" if row["zone"] else "")
-        tasks = " · ".join(t for t in (row["type"], row["tasks"]) if t)
+        place = row["address"] + (f"{SEP}zone {row['zone']}" if row["zone"] else "")
+        tasks = SEP.join(dict.fromkeys(t for t in (row["type"], row["tasks"]) if t))
         notes = row["notes"]
         warn = " class=\"warn\"" if not line.in_shift else ""
         out.append(
