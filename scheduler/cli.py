@@ -334,3 +334,41 @@ def _unknown_visit_text(caseload, visit_id: str) -> str:
     close = same or difflib.get_close_matches(visit_id, list(caseload.instance_by_id), n=3)
     hint = f" (did you mean {', '.join(close[:7])}?)" if close else ""
     return f"no visit instance '{visit_id}' in the caseload{hint}; ids look like V12-Mon"
+
+
+# ----------------------------------------------------------------------------- compare
+
+
+@main.command()
+@click.argument("scenarios_path", metavar="SCENARIOS.yaml",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Folder for one rota folder per scenario and comparison.csv/.md/.html.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds per solve (default: the file's time_limit_s, else 60).")
+@click.option("--seed", type=int, default=None,
+              help="Seed of every solve (default: the file's seed, else 1).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="CPU threads per solve; scenarios run (cores // workers) at a time.")
+def compare(scenarios_path: Path, out_dir: Path, time_limit, seed, workers) -> None:
+    """Compare planner scenarios on one caseload: one solve per scenario, one table.
+
+    SCENARIOS.yaml names a base caseload and scenarios that change its policy, visit lengths,
+    shifts, market (zone providers, open market, one provider per customer) or costs
+    (docs/scenarios.md). Writes OUT/<scenario>/ (a rota folder with its board) and
+    OUT/comparison.csv, .md and .html; prints the table. Exit code 1 when a scenario failed or
+    its rota broke a rule, 2 for a bad scenario file or caseload.
+    """
+    from scheduler.compare import comparison_markdown, run_comparison
+    from scheduler.scenarios import load_scenarios
+
+    with user_errors():
+        scenarios = load_scenarios(scenarios_path)
+        base = load(scenarios.base_path)
+        params = scenarios.solve_params(time_limit_s=time_limit, seed=seed, workers=workers)
+        outcomes = run_comparison(scenarios, base, out_dir, params,
+                                  progress=lambda line: click.echo(line, err=True))
+    click.echo(comparison_markdown(outcomes, base.costs.currency))
+    click.echo(f"wrote {out_dir}/comparison.csv, comparison.md, comparison.html and one folder "
+               "per scenario")
+    sys.exit(1 if any(o.failed for o in outcomes) else 0)

@@ -14,6 +14,7 @@ import random
 
 from scheduler.insertion import difficulty, insert, insert_with_partners, options
 from scheduler.plan import Plan
+from scheduler.teams import available_minutes, planned_team
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,8 @@ def construct(plan: Plan, rng: random.Random) -> None:
         c = int(plan.inst.customer[v])
         if c != customer:
             customer = c
-            team = planned_team(plan, c, commitment, capacity)
+            able = {u: plan.tables.candidate_workers[u] for u in plan.visits_of_customer[c]}
+            team = planned_team(plan, c, able, commitment, capacity)
         if plan.is_assigned(v):
             continue
         within = [s for s in plan.inst.candidates[v] if int(plan.inst.shift_worker[s]) in team]
@@ -57,59 +59,6 @@ def place_pins(plan: Plan) -> None:
                 new_run = run[: option.pos] + [v] + run[option.pos:]
                 if plan.try_run(option.s, new_run, {v: at}):
                     break
-
-
-def available_minutes(inst) -> list[float]:
-    """Minutes each worker could work in the week: availability, capped by max hours."""
-    total = [0.0] * inst.n_workers
-    for s in range(inst.n_shifts):
-        total[int(inst.shift_worker[s])] += float(inst.shift_end[s] - inst.shift_start[s])
-    return [max(1.0, min(t, float(inst.max_week[w]))) for w, t in enumerate(total)]
-
-
-def planned_team(plan: Plan, c: int, commitment: list[float], capacity: list[float]) -> list[int]:
-    """The workers customer c's visits should go to: the current team, then last week's team
-    and named regulars, then whoever covers most of the still-uncovered visit minutes (a
-    double-handed visit needs two members able to come), preferring workers who are less
-    committed and live nearer. Commitment grows by each member's share of the minutes."""
-    inst, tables = plan.inst, plan.tables
-    visits = plan.visits_of_customer[c]
-    team = list(plan.team[c])
-    deficit = {v: int(inst.required[v]) for v in visits}
-    pool = set().union(*(tables.candidate_workers[v] for v in visits))
-    if not pool:
-        return team
-    home_minutes = inst.minutes[0][inst.home, inst.customer_place[c]]
-
-    def add(w: int) -> None:
-        team.append(w)
-        pool.discard(w)
-        for v in visits:
-            if w in tables.candidate_workers[v] and deficit[v] > 0:
-                deficit[v] -= 1
-                commitment[w] += tables.duration[v] / max(1, int(inst.required[v]))
-
-    for w in [w for w in team]:
-        team.remove(w)
-        add(w)
-    for w in sorted(inst.familiar[c] & pool):
-        if len(team) < int(inst.team_cap[c]):
-            add(w)
-
-    def gain(w: int) -> float:
-        covered = sum(
-            tables.duration[v] for v in visits
-            if deficit[v] > 0 and w in tables.candidate_workers[v]
-        )
-        spare = max(0.05, 1.0 - commitment[w] / capacity[w])
-        return covered * spare / (1.0 + float(home_minutes[w]) / 30.0)
-
-    while len(team) < int(inst.team_cap[c]) and any(d > 0 for d in deficit.values()) and pool:
-        best = max(sorted(pool), key=gain)
-        if gain(best) <= 0:
-            break
-        add(best)
-    return team
 
 
 def construction_order(plan: Plan, rng: random.Random) -> list[int]:

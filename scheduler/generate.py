@@ -10,7 +10,8 @@
 4. workforce: workers recruited (per zone, when there are zones) until every part of every day
    has enough available worker time for its visits plus a travel allowance, at a target
    utilisation;
-5. repair: skills granted so that every visit instance has enough eligible, available workers;
+5. repair: every visit instance made reachable by enough eligible workers, travel from and to
+   home included (shifts stretched a little, rarely a local worker recruited, skills granted);
 6. last week's rota and preferences, drawn from each customer's nearby team.
 
 Every random choice comes from one ``random.Random(seed)`` passed down explicitly, so a seed
@@ -36,7 +37,13 @@ from models import (
     Worker,
 )
 from models.base import MINUTES_PER_DAY
-from scheduler.inspect import eligible_workers, fits_shift, shifts_by_worker_day
+from scheduler.inspect import (
+    HomeLegs,
+    eligible_workers,
+    fits_shift,
+    reachable_workers,
+    shifts_by_worker_day,
+)
 from scheduler.travel import TravelMatrix, build_travel
 
 WEEK_START = dt.date(2026, 11, 23)
@@ -54,7 +61,7 @@ HOURS_BANDS: tuple[tuple[float, float], ...] = ((1, 4), (4, 10), (10, 20), (20, 
 """Weekly care hours per customer (time with the customer, a double-handed hour once): [lo, hi)."""
 
 HOURS_MIX = (0.68, 0.24, 0.065, 0.015)
-"""Share of customers in each band: right-skewed, mean about 4.6 h (research section 4.2)."""
+"""Share of customers in each band: right-skewed, mean about 4.3 h (research 4.1, 4.2)."""
 
 TARGET_UTILISATION = 0.80
 """Visit worker-time plus travel allowance, as a share of available worker time, at any hour."""
@@ -63,7 +70,7 @@ BLOCK_HOURS = 2
 """The target utilisation applies to every two consecutive clock hours of every day (a visit
 can move inside its window, so a peak is about an hour and a half wide)."""
 
-HOUR_UTILISATION = 0.90
+HOUR_UTILISATION = 0.85
 """The cap on any single clock hour: demand plus travel allowance / available worker time."""
 
 TRAVEL_ALLOWANCE = {"urban": 0.20, "mixed": 0.30, "rural": 0.50}
@@ -178,14 +185,19 @@ def build(params: Params, rng: random.Random) -> Caseload:
     homes = [place_home(geography, rng) for _ in range(params.customers)]
     zones = zone_names(params)
     customer_zone = [nearest_zone(h, geography, zones) for h in homes]
-    plans = [draft_plan(band, params, rng) for band in hours_bands(params, rng)]
+    plans = [
+        draft_plan(band, not home.town, params, rng)
+        for band, home in zip(hours_bands(params, rng), homes)
+    ]
     mark_double_handed(plans, params.double_handed_share, rng)
     set_medication_gaps(plans)
     recruits = recruit_all(plans, homes, customer_zone, params, geography, rng)
     draft = assemble(params, geography, homes, customer_zone, plans, recruits, rng)
     draft = repair_eligibility(draft, rng)
-    rota = previous_rota(draft, rng)
-    preferences = choose_preferences(draft, rota, rng)
+    travel = build_travel(draft)
+    legs = HomeLegs.of(draft, travel)
+    rota = previous_rota(draft, travel, legs, rng)
+    preferences = choose_preferences(draft, rota, legs, rng)
     return finish(draft, rota, preferences)
 
 
@@ -439,6 +451,10 @@ EXTRAS: tuple[tuple[tuple[str, float], ...], ...] = (
 )
 """Chance of each weekly or daytime extra, per hours band."""
 
+REMOTE_HOURS = (hm("07:45"), hm("20:30"))
+"""Preferred starts of daily calls in villages and scattered homes: workers leave home at
+07:00 at the earliest and are back by 22:00, so far-out calls start later and end earlier."""
+
 FAMILY_WEEKENDS = 0.35
 """Share of customers whose family helps at weekends: their morning, lunch, tea and bed calls
 are on weekdays only. An assumption (not in the seeds) that puts weekend demand at about two
@@ -515,8 +531,11 @@ def hours_bands(params: Params, rng: random.Random) -> list[int]:
     return bands
 
 
-def draft_plan(band: int, params: Params, rng: random.Random, attempts: int = 60) -> Plan:
-    """A care plan whose weekly hours fall in the given band of ``HOURS_BANDS``.
+def draft_plan(
+    band: int, remote: bool, params: Params, rng: random.Random, attempts: int = 60
+) -> Plan:
+    """A care plan whose weekly hours fall in the given band of ``HOURS_BANDS``; ``remote``
+    (a village or a farm) keeps the daily calls inside ``REMOTE_HOURS``.
 
     Calls are drafted at random for the band until their hours fall inside it; after
     ``attempts`` tries the closest draft is kept.
@@ -525,7 +544,7 @@ def draft_plan(band: int, params: Params, rng: random.Random, attempts: int = 60
     low, high = HOURS_BANDS[band]
     best, best_miss = None, math.inf
     for _ in range(attempts):
-        calls = draft_calls(band, family, params, rng)
+        calls = draft_calls(band, family, remote, params, rng)
         hours = sum(c.minutes_per_week for c in calls) / 60
         miss = max(0.0, low - hours, hours - high + 0.01)
         if miss < best_miss:
@@ -536,7 +555,9 @@ def draft_plan(band: int, params: Params, rng: random.Random, attempts: int = 60
     return dress_plan(plan, rng)
 
 
-def draft_calls(band: int, family: bool, params: Params, rng: random.Random) -> list[Call]:
+def draft_calls(
+    band: int, family: bool, remote: bool, params: Params, rng: random.Random
+) -> list[Call]:
     """Daily calls from the band's recipes, then extras in the free daytime; with ``family``
     at weekends, the slot calls are on weekdays only (medication prompts stay daily)."""
     kinds = sorted(weighted(RECIPES[band], rng), key=lambda k: k == "medication")
@@ -545,7 +566,7 @@ def draft_calls(band: int, family: bool, params: Params, rng: random.Random) -> 
     for kind in kinds:
         slot = kind if kind in SLOTS else rng.choice(free)
         free.remove(slot)
-        calls.append(daily_call(kind, slot, family, params, rng))
+        calls.append(daily_call(kind, slot, family, remote, params, rng))
     for kind, chance in EXTRAS[band]:
         if rng.random() < chance:
             extra = place_extra(kind, calls, params, rng)
@@ -561,10 +582,15 @@ def visit_length(kind: str, params: Params, rng: random.Random) -> int:
     return max(weighted(DURATIONS[kind], rng), MIN_VISIT_MIN[params.geography])
 
 
-def daily_call(kind: str, slot: str, family: bool, params: Params, rng: random.Random) -> Call:
+def daily_call(
+    kind: str, slot: str, family: bool, remote: bool, params: Params, rng: random.Random
+) -> Call:
     """A call in one of the four daily slots (a medication prompt may take any slot)."""
-    starts = MEDICATION_STARTS if kind == "medication" else SLOT_STARTS
-    start = hm(weighted(starts[slot], rng))
+    starts = (MEDICATION_STARTS if kind == "medication" else SLOT_STARTS)[slot]
+    if remote:
+        low, high = REMOTE_HOURS
+        starts = tuple(o for o in starts if low <= hm(o[0]) <= high)
+    start = hm(weighted(starts, rng))
     window = KINDS[kind].window
     if kind in ("lunch", "tea") and rng.random() < 0.25:
         window = 30  # a one-hour window, as some purchasers allow (R21)
@@ -626,14 +652,14 @@ def free_gaps(busy: list[tuple[int, int]], low: int, high: int) -> list[tuple[in
 
 
 def dress_plan(plan: Plan, rng: random.Random) -> Plan:
-    """Customer traits: a punctual first call, dementia, PEG feeding, medication with breakfast."""
+    """Customer traits: a punctual morning call, dementia, PEG feeding, medication with
+    breakfast."""
     plan.punctual = rng.random() < 0.10  # about 10 % need a hard punctual time (research 4.7)
     plan.dementia = rng.random() < 0.10
     plan.peg = rng.random() < 0.02 and any(c.kind in SLOTS for c in plan.calls)
-    daily = sorted((c for c in plan.calls if c.kind in SLOTS or c.kind == "medication"),
-                   key=lambda c: c.start)
-    if plan.punctual and daily:
-        daily[0].window, daily[0].tolerance = 0, 0
+    mornings = [c for c in plan.calls if c.kind == "morning"]
+    if plan.punctual and mornings:  # a guaranteed punctual rise (R23)
+        mornings[0].window, mornings[0].tolerance = 0, 0
     for call in plan.calls:
         call.skills = call_skills(call, plan, rng)
     return plan
@@ -1045,9 +1071,14 @@ def assemble(
 
 
 def team_cap(plan: Plan, rng: random.Random) -> int | None:
-    """Per-customer team cap: 2 for a few who want very few workers (R33), 4 for double-handed
-    and large packages (R29); None = the policy default (3)."""
-    if any(c.workers == 2 for c in plan.calls) or plan.hours >= 20:
+    """Per-customer team cap: 6 with ten or more double-handed visits a week (pairs of three
+    or four main workers), 4 for other double-handed packages, those of 10 h or more (R29)
+    and those with visits twice a day every day (cover for days off, R30), 2 for a few who
+    want very few workers (R33); None = the policy default (3)."""
+    double = sum(len(c.days) for c in plan.calls if c.workers == 2)
+    if double >= 10:
+        return 6
+    if double or plan.hours >= 10 or plan.instances >= 14:
         return 4
     if plan.instances <= 3 and rng.random() < 0.3:
         return 2
@@ -1090,19 +1121,30 @@ def worker_model(
 
 
 def repair_eligibility(caseload: Caseload, rng: random.Random) -> Caseload:
-    """Give every visit instance at least ``workers_required + 1`` eligible workers available
-    at its time (fewer only where fewer compatible workers work then), by granting skills.
+    """Make every visit instance coverable with a spare: ``workers_required + 1`` eligible
+    workers whose shift can hold it, travel from and to home included, wherever the zone has
+    that many workers who may serve the customer.
 
-    A customer's female-only preference is dropped when too few female workers of their zone
-    are available at one of their visits.
+    First availability rows are stretched a little where too few such workers work at the
+    visit's time (``stretch_shifts``); where that is not enough, a local worker is recruited
+    (``recruit_locals``, rare: remote farms); then a female-only preference that still cannot
+    be met is dropped; last, missing skills are granted (``grant_skills``).
     """
-    dropped = unmet_gender_preferences(caseload)
+    legs = HomeLegs.of(caseload)
+    caseload = stretch_shifts(caseload, legs)
+    reach = reachable_workers(caseload, eligible_workers(caseload, ignore_skills=True), legs)
+    locals_ = recruit_locals(caseload, reach, rng)
+    if locals_ is not caseload:
+        caseload, legs = locals_, HomeLegs.of(locals_)
+        reach = reachable_workers(caseload, eligible_workers(caseload, ignore_skills=True), legs)
+    dropped = unmet_gender_preferences(caseload, reach)
     if dropped:
         caseload = redraft(caseload, customers=[
             c.model_copy(update={"gender_preference": ""}) if c.customer_id in dropped else c
             for c in caseload.customers
         ])
-    held = grant_skills(caseload, rng)
+        reach = reachable_workers(caseload, eligible_workers(caseload, ignore_skills=True), legs)
+    held = grant_skills(caseload, reach, rng)
     return redraft(caseload, workers=[
         w.model_copy(update={"skills": tuple(sorted(held[w.worker_id]))}) for w in caseload.workers
     ])
@@ -1114,35 +1156,174 @@ def redraft(caseload: Caseload, **tables) -> Caseload:
     return Caseload.model_validate(data, context={"skip_cross_checks": True})
 
 
-def available_for(caseload: Caseload, candidates: dict[str, tuple[str, ...]]):
-    """For each visit instance: the candidate workers with a shift that can hold it."""
-    shifts = shifts_by_worker_day(caseload)
-    for instance in caseload.instances:
-        pool = candidates[instance.template_id]
-        yield instance, [
-            w for w in pool
-            if any(fits_shift(s, instance) for s in shifts.get((w, instance.day), ()))
-        ]
+STRETCH_LIMIT_MIN = 60
+"""The most an availability row is lengthened to let a worker reach a visit, minutes."""
+
+DAY_HOURS = (hm("07:00"), hm("22:00"))
+"""Every availability row stays inside these hours (span and rest rules, see ``PATTERNS``)."""
 
 
-def unmet_gender_preferences(caseload: Caseload) -> set[str]:
-    """Customers with a gender preference one of whose visits has too few such workers."""
+def stretch_shifts(caseload: Caseload, legs: HomeLegs) -> Caseload:
+    """Lengthen availability rows where a visit instance has fewer workers who may serve its
+    customer (skills aside) and can reach it within a shift than it needs plus one: each time
+    the row needing the least extension, by at most ``STRETCH_LIMIT_MIN`` and inside
+    ``DAY_HOURS``, never into the worker's other row of the day."""
+    rows = [[a.worker_id, a.day, a.start, a.end] for a in caseload.availability]
+    rows_of = defaultdict(list)
+    for i, row in enumerate(rows):
+        rows_of[row[0]].append(i)
     compatible = eligible_workers(caseload, ignore_skills=True)
+    stretched = False
+    for visit in caseload.instances:
+        pool = compatible[visit.template_id]
+        need = min(visit.workers_required + 1, len(pool))
+        reach = []
+        for worker_id in pool:
+            if row_reaching(rows, rows_of[worker_id], visit, legs):
+                reach.append(worker_id)
+                if len(reach) == need:
+                    break
+        while len(reach) < need:
+            best = cheapest_stretch(rows, rows_of, visit, [w for w in pool if w not in reach],
+                                    legs)
+            if best is None:
+                break
+            worker_id, i, start, end = best
+            rows[i][2:] = [start, end]
+            reach.append(worker_id)
+            stretched = True
+    if not stretched:
+        return caseload
+    return redraft(caseload, availability=[
+        AvailabilityRow(worker_id=w, day=days, start=start, end=end)
+        for w, days, start, end in rows
+    ])
+
+
+def clock_window(visit) -> tuple[int, int]:
+    """(earliest start, latest end) of a visit instance, minutes after midnight."""
+    base = visit.day * MINUTES_PER_DAY
+    return visit.earliest - base, visit.latest - base + visit.duration_min
+
+
+def row_reaching(rows, indexes, visit, legs: HomeLegs) -> bool:
+    """Whether one of these availability rows can hold the visit with the legs from home."""
+    out, back = legs.legs(rows[indexes[0]][0], visit.customer_id) if indexes else (0, 0)
+    earliest, latest_end = clock_window(visit)
+    latest = latest_end - visit.duration_min
+    return any(
+        visit.day in rows[i][1] and rows[i][2] + out <= latest
+        and rows[i][3] >= earliest + visit.duration_min + back
+        for i in indexes
+    )
+
+
+def cheapest_stretch(rows, rows_of, visit, workers, legs: HomeLegs):
+    """(worker, row index, new start, new end) of the smallest allowed extension that lets a
+    worker reach the visit, or None."""
+    earliest, latest_end = clock_window(visit)
+    latest = latest_end - visit.duration_min
+    options = []
+    for worker_id in workers:
+        out, back = legs.legs(worker_id, visit.customer_id)
+        for i in rows_of[worker_id]:
+            _, days, start, end = rows[i]
+            if visit.day not in days:
+                continue
+            new_start = min(start, (latest - out) // 15 * 15)
+            new_end = max(end, -(-(earliest + visit.duration_min + back) // 15) * 15)
+            extension = (start - new_start) + (new_end - end)
+            clear = all(
+                new_end <= rows[j][2] or new_start >= rows[j][3]
+                for j in rows_of[worker_id] if j != i and set(rows[j][1]) & set(days)
+            )
+            if (extension <= STRETCH_LIMIT_MIN and clear and new_start >= DAY_HOURS[0]
+                    and new_end <= DAY_HOURS[1]):
+                options.append((extension, worker_id, i, new_start, new_end))
+    if not options:
+        return None
+    _, worker_id, i, start, end = min(options)
+    return worker_id, i, start, end
+
+
+LOCAL_PATTERNS = ("split", "early", "long_day", "day", "late", "evening")
+"""Shift patterns tried, in order, for a worker recruited next to a hard-to-reach customer."""
+
+
+def recruit_locals(caseload: Caseload, reach: dict[str, list[str]], rng) -> Caseload:
+    """Add a zero-hours worker living next to the customer for each worker a visit instance
+    still lacks (zone, provider, gender and bans allowing; skills are granted later): on the
+    template's days, with the first of ``LOCAL_PATTERNS`` holding it with 15 minutes of
+    travel each way. ``reach``: the workers who may serve each instance (skills aside) and
+    can reach it. The same caseload comes back if none is needed."""
+    lacking: dict[str, tuple[int, object]] = {}
+    for visit in caseload.instances:
+        short = visit.workers_required - len(reach[visit.id])
+        if short > lacking.get(visit.template_id, (0, None))[0]:
+            lacking[visit.template_id] = (short, visit)
+    workers, availability = list(caseload.workers), list(caseload.availability)
+    names = {w.name for w in caseload.workers} | {c.name for c in caseload.customers}
+    for template_id, (count, visit) in sorted(lacking.items()):
+        days = caseload.template_by_id[template_id].days
+        for _ in range(count):
+            worker = local_worker(caseload, visit.customer_id, len(workers) + 1, names, rng)
+            workers.append(worker)
+            availability += [
+                AvailabilityRow(worker_id=worker.worker_id, day=days, start=start, end=end)
+                for start, end in clock_shifts(PATTERNS[local_pattern(visit)])
+            ]
+    if len(workers) == len(caseload.workers):
+        return caseload
+    return redraft(caseload, workers=workers, availability=availability)
+
+
+def local_worker(caseload: Caseload, customer_id: str, number: int, names, rng) -> Worker:
+    """A driver living about half a kilometre from the customer."""
+    customer = caseload.customer_by_id[customer_id]
+    gender = customer.gender_preference or "female"
+    return Worker(
+        worker_id=make_id("W", number, number, 2),
+        name=person_name(WORKER_FIRST[gender], names, rng),
+        lat=round(customer.lat + rng.uniform(-0.004, 0.004), 5),
+        lon=round(customer.lon + rng.uniform(-0.006, 0.006), 5),
+        gender=gender, provider=customer.provider,
+        zones=(customer.zone,) if customer.zone else (), max_hours_week=40,
+        contract="zero-hours",
+    )
+
+
+def local_pattern(visit) -> str:
+    """The first of ``LOCAL_PATTERNS`` whose shifts hold the visit instance with 15 minutes of
+    travel each way."""
+    earliest, latest_end = clock_window(visit)
+    latest = latest_end - visit.duration_min
+    for name in LOCAL_PATTERNS:
+        if any(start + 15 <= latest and end >= earliest + visit.duration_min + 15
+               for start, end in clock_shifts(PATTERNS[name])):
+            return name
+    return "split"
+
+
+def unmet_gender_preferences(caseload: Caseload, reach: dict[str, list[str]]) -> set[str]:
+    """Customers with a gender preference one of whose visits too few such workers can reach
+    (``reach`` as in ``recruit_locals``)."""
     return {
-        instance.customer_id
-        for instance, available in available_for(caseload, compatible)
-        if len(available) < instance.workers_required
-        and caseload.customer_by_id[instance.customer_id].gender_preference
+        visit.customer_id
+        for visit in caseload.instances
+        if len(reach[visit.id]) < visit.workers_required
+        and caseload.customer_by_id[visit.customer_id].gender_preference
     }
 
 
-def grant_skills(caseload: Caseload, rng: random.Random) -> dict[str, set[str]]:
-    """Each worker's skills after topping up the holders available for every instance."""
+def grant_skills(caseload: Caseload, reach: dict[str, list[str]], rng) -> dict[str, set[str]]:
+    """Each worker's skills after topping up, for every instance, the holders among the
+    workers who may serve it and can reach it (``reach``, skills aside) to
+    ``workers_required + 1``."""
     held = {w.worker_id: set(w.skills) for w in caseload.workers}
-    compatible = eligible_workers(caseload, ignore_skills=True)
-    for instance, available in available_for(caseload, compatible):
-        needed = set(instance.skills)
-        need = min(instance.workers_required + 1, len(available))
+    for visit in caseload.instances:
+        available = reach[visit.id]
+        needed = set(visit.skills)
+        need = min(visit.workers_required + 1, len(available))
         holders = [w for w in available if needed <= held[w]]
         lacking = [w for w in available if not needed <= held[w]]
         rng.shuffle(lacking)
@@ -1152,6 +1333,10 @@ def grant_skills(caseload: Caseload, rng: random.Random) -> dict[str, set[str]]:
 
 
 # ----------------------------------------------------------------------------- last week
+
+
+NEARBY_MIN = 60
+"""Last week's workers of a customer live at most this many minutes away from them."""
 
 
 @dataclass
@@ -1176,33 +1361,35 @@ class Diary:
         self.busy[(worker_id, day)].append((start, end))
 
 
-def previous_rota(caseload: Caseload, rng: random.Random) -> tuple[Assignment, ...]:
+def previous_rota(
+    caseload: Caseload, travel: TravelMatrix, legs: HomeLegs, rng: random.Random
+) -> tuple[Assignment, ...]:
     """Last week's rota: each customer's visits by a small team of nearby eligible workers,
     with cover from the customer's earlier cover workers, then the nearest others, when no
     member is free (R27-R32), within the customer's team cap (one cover worker beyond it when
-    the team fills it). Customers
-    with double-handed visits and large packages are planned first. Starts are the preferred
-    starts; an instance nobody could take is left out (unassigned last week)."""
-    travel = build_travel(caseload)
+    the team fills it). Customers with double-handed visits and large packages are planned
+    first. Each visit lies inside one of its workers' shifts, at the start nearest the
+    preferred one; an instance nobody could take is left out (unassigned last week)."""
     eligible = eligible_workers(caseload)
     shifts = shifts_by_worker_day(caseload)
     diary = Diary()
-    rows: list[tuple[str, object]] = []
+    rows: list[tuple[str, object, int]] = []
     by_customer = defaultdict(list)
     for instance in caseload.instances:
         by_customer[instance.customer_id].append(instance)
     for customer_id in planning_order(by_customer):
         instances = sorted(by_customer[customer_id], key=lambda v: v.preferred_start)
         nearby = nearby_workers(caseload, customer_id, instances, eligible, travel)
-        team = choose_team(caseload, customer_id, instances, nearby, shifts, diary, rng)
+        team = choose_team(caseload, customer_id, instances, nearby, shifts, legs, diary, rng)
         seen: list[str] = []
         cover_cap = max(1, caseload.team_cap(customer_id) - len(team))
         for instance in instances:
             others = [w for w in nearby if w not in team and w not in seen]
             pool = team + seen + (others[:30] if len(seen) < cover_cap else [])
             pool = [w for w in pool if w in eligible[instance.template_id]]
-            for worker_id in pick_workers(instance, pool, team, shifts, diary, rng):
-                rows.append((worker_id, instance))
+            chosen, start = pick_workers(instance, pool, team, shifts, legs, diary, rng)
+            for worker_id in chosen:
+                rows.append((worker_id, instance, start))
                 if worker_id not in team and worker_id not in seen:
                     seen.append(worker_id)
     return tuple(with_travel(caseload, rows, shifts, travel))
@@ -1219,7 +1406,8 @@ def planning_order(by_customer: dict[str, list]) -> list[str]:
 
 
 def nearby_workers(caseload, customer_id, instances, eligible, travel: TravelMatrix) -> list[str]:
-    """Workers eligible for any of the customer's visits, by travel minutes from home."""
+    """Workers eligible for any of the customer's visits who live within ``NEARBY_MIN`` of
+    them (at least the three nearest), nearest first by their own transport."""
     here = travel.index[customer_id]
     pool = {w for v in instances for w in eligible[v.template_id]}
 
@@ -1227,10 +1415,11 @@ def nearby_workers(caseload, customer_id, instances, eligible, travel: TravelMat
         mode = caseload.worker_by_id[worker_id].transport
         return int(travel.minutes[mode][travel.index[worker_id], here])
 
-    return sorted(pool, key=lambda w: (minutes(w), w))
+    ranked = sorted(pool, key=lambda w: (minutes(w), w))
+    return [w for i, w in enumerate(ranked) if i < 3 or minutes(w) <= NEARBY_MIN]
 
 
-def choose_team(caseload, customer_id, instances, nearby, shifts, diary, rng) -> list[str]:
+def choose_team(caseload, customer_id, instances, nearby, shifts, legs, diary, rng) -> list[str]:
     """The customer's regular workers (R29): one below 4 h a week, two below 10 h, else three
     (two at least with double-handed visits; never above the team cap). Picked one by one
     from the ten nearest, each time the one who could take (on shift and not yet busy) most of
@@ -1244,8 +1433,12 @@ def choose_team(caseload, customer_id, instances, nearby, shifts, diary, rng) ->
     candidates, team = list(nearby[:10]), []
     while candidates and len(team) < size:
         def takes(worker_id: str) -> list:
-            return [v for v in instances if open_slots[v.id] and diary.free_for(worker_id, v)
-                    and any(fits_shift(s, v) for s in shifts.get((worker_id, v.day), ()))]
+            out_back = legs.legs(worker_id, customer_id)
+            return [
+                v for v in instances
+                if open_slots[v.id] and diary.free_for(worker_id, v)
+                and any(fits_shift(s, v, *out_back) for s in shifts.get((worker_id, v.day), ()))
+            ]
 
         scored = [(len(takes(w)) * (1 - 0.03 * rank) + rng.random(), w)
                   for rank, w in enumerate(candidates)]
@@ -1259,37 +1452,44 @@ def choose_team(caseload, customer_id, instances, nearby, shifts, diary, rng) ->
     return team
 
 
-def pick_workers(instance, pool, team, shifts, diary: Diary, rng) -> list[str]:
-    """The worker(s) for one instance at its preferred start: team members (the first one
-    most often) before the nearest other eligible workers, and among them first those whose
-    shift holds the visit at its preferred start, then those whose shift holds it somewhere
-    in its window; busy workers never. [] if too few are left."""
-    day = instance.day
-    start = instance.preferred_start - day * MINUTES_PER_DAY
-    end = start + instance.duration_min
+def pick_workers(instance, pool, team, shifts, legs, diary: Diary, rng) -> tuple[list[str], int]:
+    """The worker(s) for one instance and their start (minutes after midnight).
 
-    def fit(worker_id: str) -> int:
-        day_shifts = shifts.get((worker_id, day), ())
-        if not diary.free(worker_id, day, start, end):
-            return 0
-        if any(s.start <= instance.preferred_start and s.end >= instance.preferred_start
-               + instance.duration_min for s in day_shifts):
-            return 2
-        return int(any(fits_shift(s, instance) for s in day_shifts))
-
-    unique = list(dict.fromkeys(pool))
-    members = [w for w in unique if w in team]
+    The start is the one nearest the preferred start, on the quarter hour inside the window,
+    at which enough workers of the pool have a shift holding the whole visit with the legs
+    from and to home, and nothing else booked; team members (the first one most often) come
+    before the others. ([], 0) if no start works.
+    """
+    members = [w for w in dict.fromkeys(pool) if w in team]
     rng.shuffle(members)
     members.sort(key=lambda w: team.index(w) if rng.random() < 0.6 else len(team))
-    others = [w for w in unique if w not in team]
-    level = {w: fit(w) for w in members + others}
-    ranked = sorted((w for w in members + others if level[w]), key=lambda w: -level[w])
-    chosen = ranked[: instance.workers_required]
-    if len(chosen) < instance.workers_required:
-        return []
-    for worker_id in chosen:
-        diary.book(worker_id, day, start, end)
-    return chosen
+    ranked = members + [w for w in dict.fromkeys(pool) if w not in team]
+    day, base = instance.day, instance.day * MINUTES_PER_DAY
+    home = {w: legs.legs(w, instance.customer_id) for w in ranked}
+    for start in window_starts(instance):
+        end = start + instance.duration_min
+        free = [
+            w for w in ranked
+            if diary.free(w, day, start, end) and any(
+                s.start + home[w][0] <= base + start and base + end + home[w][1] <= s.end
+                for s in shifts.get((w, day), ())
+            )
+        ]
+        if len(free) >= instance.workers_required:
+            chosen = free[: instance.workers_required]
+            for worker_id in chosen:
+                diary.book(worker_id, day, start, end)
+            return chosen, start
+    return [], 0
+
+
+def window_starts(instance) -> list[int]:
+    """Quarter-hour starts inside the hard window, nearest the preferred start first
+    (minutes after midnight)."""
+    base = instance.day * MINUTES_PER_DAY
+    preferred = instance.preferred_start - base
+    starts = range(instance.earliest - base, instance.latest - base + 1, 15)
+    return sorted(starts, key=lambda start: (abs(start - preferred), start))
 
 
 def with_travel(caseload, rows, shifts, travel: TravelMatrix) -> list[Assignment]:
@@ -1297,23 +1497,20 @@ def with_travel(caseload, rows, shifts, travel: TravelMatrix) -> list[Assignment
     shift, else from home. Ordered by worker, day, start."""
     out = []
     by_worker = defaultdict(list)
-    for worker_id, instance in rows:
-        by_worker[worker_id].append(instance)
+    for worker_id, instance, start in rows:
+        by_worker[worker_id].append((instance.day, start, instance))
     for worker in caseload.workers:
-        mode = worker.transport
-        previous = None
-        for instance in sorted(by_worker[worker.worker_id], key=lambda v: v.preferred_start):
-            shift = next(
-                (s for s in shifts.get((worker.worker_id, instance.day), ())
-                 if fits_shift(s, instance)), None,
-            )
+        mode, previous = worker.transport, None
+        for day, start, instance in sorted(by_worker[worker.worker_id], key=lambda r: r[:2]):
+            moment = day * MINUTES_PER_DAY + start
+            shift = next((s for s in shifts.get((worker.worker_id, day), ())
+                          if s.start <= moment < s.end), None)
             same_run = previous is not None and shift is not None and previous[1] == shift
-            source = previous[0] if same_run else worker.worker_id
-            a, b = travel.index[source], travel.index[instance.customer_id]
-            start = instance.preferred_start - instance.day * MINUTES_PER_DAY
+            a = travel.index[previous[0] if same_run else worker.worker_id]
+            b = travel.index[instance.customer_id]
             out.append(Assignment(
                 visit_id=instance.id, customer_id=instance.customer_id,
-                worker_id=worker.worker_id, day=instance.day, start=start,
+                worker_id=worker.worker_id, day=day, start=start,
                 end=start + instance.duration_min, travel_min=int(travel.minutes[mode][a, b]),
                 travel_km=round(float(travel.km[mode][a, b]), 2),
             ))
@@ -1322,42 +1519,48 @@ def with_travel(caseload, rows, shifts, travel: TravelMatrix) -> list[Assignment
 
 
 def choose_preferences(
-    caseload: Caseload, rota: tuple[Assignment, ...], rng: random.Random
+    caseload: Caseload, rota: tuple[Assignment, ...], legs: HomeLegs, rng: random.Random
 ) -> tuple[Preference, ...]:
-    """Named regular workers (the most frequent one last week, for about a third of customers
-    with 4 h or more) and bans (about 5 % of customers exclude one nearby worker, R34)."""
+    """Named regular workers: for a third of the customers with 4 h or more, their most
+    frequent worker last week. Bans: 5 % of the customers (at least one) exclude one worker
+    from outside last week's team (R34, research 4.7). Ordered by customer."""
     counts: dict[str, Counter] = defaultdict(Counter)
     for row in rota:
         counts[row.customer_id][row.worker_id] += 1
-    hours = Counter()
+    hours, by_customer = Counter(), defaultdict(list)
     for instance in caseload.instances:
         hours[instance.customer_id] += instance.duration_min / 60
-    eligible = eligible_workers(caseload)
-    shifts = shifts_by_worker_day(caseload)
-    by_customer = defaultdict(list)
-    for instance in caseload.instances:
         by_customer[instance.customer_id].append(instance)
-    out = []
-    for customer in caseload.customers:
-        cid = customer.customer_id
-        if hours[cid] >= 4 and counts[cid] and rng.random() < 0.35:
-            worker_id = min(counts[cid].items(), key=lambda kv: (-kv[1], kv[0]))[0]
-            out.append(Preference(customer_id=cid, worker_id=worker_id, kind="regular"))
-        elif counts[cid] and rng.random() < 0.05:
-            banned = ban_candidate(by_customer[cid], set(counts[cid]), eligible, shifts, rng)
-            if banned:
-                out.append(Preference(customer_id=cid, worker_id=banned, kind="banned"))
-    return tuple(out)
-
-
-def ban_candidate(instances, team, eligible, shifts, rng) -> str | None:
-    """A worker outside last week's team whose ban leaves every visit of the customer one
-    eligible worker more than it needs, on shift at its time."""
-    available = {
-        v.id: {w for w in eligible[v.template_id]
-               if any(fits_shift(s, v) for s in shifts.get((w, v.day), ()))}
-        for v in instances
+    served = [c.customer_id for c in caseload.customers if counts[c.customer_id]]
+    large = [cid for cid in served if hours[cid] >= 4]
+    regular = set(rng.sample(large, round(len(large) / 3)))
+    out = {
+        cid: Preference(customer_id=cid, worker_id=most_frequent(counts[cid]), kind="regular")
+        for cid in regular
     }
+    reach = reachable_workers(caseload, eligible_workers(caseload), legs)
+    others = [cid for cid in served if cid not in regular]
+    rng.shuffle(others)
+    bans = max(1, round(0.05 * len(caseload.customers)))
+    for cid in others:
+        if bans == 0:
+            break
+        banned = ban_candidate(by_customer[cid], set(counts[cid]), reach, rng)
+        if banned:
+            out[cid] = Preference(customer_id=cid, worker_id=banned, kind="banned")
+            bans -= 1
+    return tuple(out[cid] for cid in served if cid in out)
+
+
+def most_frequent(counts: Counter) -> str:
+    """The most frequent worker, the lowest id on ties."""
+    return min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+
+
+def ban_candidate(instances, team, reach, rng) -> str | None:
+    """A worker outside last week's team whose ban leaves every visit of the customer one
+    eligible worker more than it needs who can reach it within a shift."""
+    available = {v.id: set(reach[v.id]) for v in instances}
     pool = sorted(set().union(*available.values()) - team)
     rng.shuffle(pool)
     for worker_id in pool:

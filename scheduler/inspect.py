@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 from models import Caseload, Shift, VisitInstance
 from models.base import DAYS, MINUTES_PER_DAY
+from scheduler.travel import TravelMatrix, build_travel
 
 HOURS = tuple(range(6, 24))
 """Clock hours reported in the capacity table (06:00-07:00 ... 23:00-24:00)."""
@@ -73,14 +74,64 @@ def shifts_by_worker_day(caseload: Caseload) -> dict[tuple[str, int], list[Shift
     return dict(out)
 
 
-def fits_shift(shift: Shift, visit: VisitInstance) -> bool:
-    """Whether the visit could lie inside the shift at some start in its window (travel from
-    and to home ignored)."""
+def fits_shift(shift: Shift, visit: VisitInstance, out_min: int = 0, back_min: int = 0) -> bool:
+    """Whether the visit could lie inside the shift at some start in its window, with
+    ``out_min`` to travel from home before it and ``back_min`` to get home after it."""
     return (
         shift.day == visit.day
-        and shift.start <= visit.latest
-        and shift.end >= visit.earliest + visit.duration_min
+        and shift.start + out_min <= visit.latest
+        and shift.end >= visit.earliest + visit.duration_min + back_min
     )
+
+
+@dataclass(frozen=True)
+class HomeLegs:
+    """Travel minutes between each worker's home and each customer, by the worker's own
+    transport (the travel model of FORMAT.md, travel.csv overrides included)."""
+
+    minutes: dict[str, list[list[int]]]
+    index: dict[str, int]
+    mode: dict[str, str]
+
+    @classmethod
+    def of(cls, caseload: Caseload, travel: TravelMatrix | None = None) -> HomeLegs:
+        travel = travel or build_travel(caseload)
+        return cls(
+            {mode: m.tolist() for mode, m in travel.minutes.items()},
+            travel.index,
+            {w.worker_id: w.transport for w in caseload.workers},
+        )
+
+    def legs(self, worker_id: str, customer_id: str) -> tuple[int, int]:
+        """(minutes from home to the customer, minutes back)."""
+        table = self.minutes[self.mode[worker_id]]
+        home, there = self.index[worker_id], self.index[customer_id]
+        return table[home][there], table[there][home]
+
+
+def reachable_workers(
+    caseload: Caseload, candidates: dict[str, tuple[str, ...]], legs: HomeLegs
+) -> dict[str, list[str]]:
+    """Visit instance id -> the candidate workers (of its template) with a shift that can hold
+    it, the legs from and to home included (as ``fits_shift``)."""
+    shifts: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+    for shift in caseload.shifts:
+        shifts[(shift.worker_id, shift.day)].append((shift.start, shift.end))
+    by_template = defaultdict(list)
+    for visit in caseload.instances:
+        by_template[visit.template_id].append(visit)
+    out: dict[str, list[str]] = {visit.id: [] for visit in caseload.instances}
+    for template_id, visits in by_template.items():
+        customer_id = visits[0].customer_id
+        for worker_id in candidates[template_id]:
+            out_min, back_min = legs.legs(worker_id, customer_id)
+            for v in visits:
+                leave_by = v.latest - out_min
+                home_by = v.earliest + v.duration_min + back_min
+                if any(start <= leave_by and end >= home_by
+                       for start, end in shifts.get((worker_id, v.day), ())):
+                    out[v.id].append(worker_id)
+    return out
 
 
 # ----------------------------------------------------------------------------- summary
@@ -317,21 +368,14 @@ def warnings(caseload: Caseload, demand, capacity) -> list[str]:
 def short_instances(caseload: Caseload) -> dict[str, list[str]]:
     """Visit instances without enough eligible workers, by reason."""
     eligible = eligible_workers(caseload)
-    shifts = shifts_by_worker_day(caseload)
+    reachable = reachable_workers(caseload, eligible, HomeLegs.of(caseload))
     out: dict[str, list[str]] = defaultdict(list)
     for v in caseload.instances:
-        pool = eligible[v.template_id]
-        if len(pool) < v.workers_required:
+        if len(eligible[v.template_id]) < v.workers_required:
             out["have too few eligible workers (skills, gender, bans, zone)"].append(v.id)
-            continue
-        available = 0
-        for worker_id in pool:
-            if any(fits_shift(s, v) for s in shifts.get((worker_id, v.day), ())):
-                available += 1
-                if available >= v.workers_required:
-                    break
-        if available < v.workers_required:
-            out["have too few eligible workers available at their time"].append(v.id)
+        elif len(reachable[v.id]) < v.workers_required:
+            out["have too few eligible workers whose shift can hold them (travel from and "
+                "to home included)"].append(v.id)
     return dict(out)
 
 

@@ -10,6 +10,8 @@ Operators (each takes the search, changes the plan, and is undone if rejected):
 - unassigned: make room for a visit left out by taking out the visits in its way;
 - team swap: a visit left out because its customer's team is full and busy: release the
   member with the fewest of the customer's visits and rebuild the team around the visit;
+- rebuild customer: choose a customer's whole team again from who can take which of their
+  visits now, and put every visit of theirs back within it;
 - exact day: CP-SAT rebuilds the runs of a few neighbouring workers on one day, optimally
   within a fraction of a second (sequencing, timing, double-handed visits, caps);
 - exact unassigned: CP-SAT rebuilds the runs a visit left out could join, plus two
@@ -29,9 +31,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scheduler.insertion import difficulty, insert, remove
+from scheduler.insertion import difficulty, insert, options, remove
 from scheduler.neighbourhood import apply_outcome, scope_of, solve_scope
 from scheduler.plan import Plan
+from scheduler.teams import available_minutes, planned_team
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +85,7 @@ class Search:
         self.nearest = nearest_customers(inst)
         self.visits_of_customer = self.plan.visits_of_customer
         self.locked = set(inst.pins)
+        self.capacity = available_minutes(inst)
         self.customers = [c for c, visits in enumerate(self.visits_of_customer) if visits]
         self.operators = dict(OPERATORS)
         self.stats = {name: OperatorStats() for name in self.operators}
@@ -96,6 +100,7 @@ class Search:
         started = last_log = last_gain = time.monotonic()
         routine = self.best_objective - plan.unassigned_points
         temperature0 = max(1.0, 0.5 * routine / max(1, plan.inst.n_visits))
+        self._report(0.0)  # the starting point: the constructed rota
         try:
             while not self._done(started, last_gain):
                 now = time.monotonic()
@@ -236,6 +241,26 @@ def _customers_ruin(search: Search, seed: int) -> None:
     customers = [seed] + search.nearest[seed][: count - 1]
     removed = search.take_out(v for c in customers for v in search.visits_of_customer[c])
     search.recreate(removed + search.unassigned_of(customers))
+
+
+def rebuild_customer(search: Search) -> None:
+    """Take every visit of one customer (one with visits left out, mostly) out, choose their
+    team again from who can take which visit now, and put the visits back within it."""
+    plan, inst, rng = search.plan, search.plan.inst, search.rng
+    waiting = [v for v in plan.unassigned_visits() if v not in search.locked]
+    c = int(inst.customer[rng.choice(waiting)]) if waiting and rng.random() < 0.8 else (
+        rng.choice(search.customers))
+    removed = search.take_out(search.visits_of_customer[c])
+    visits = removed + search.unassigned_of([c])
+    able = {u: frozenset(int(inst.shift_worker[o.s]) for o in options(plan, u)) for u in visits}
+    commitment = [float(m) for m in plan.worked_week]
+    team = set(planned_team(plan, c, able, commitment, search.capacity))
+    for u in sorted(set(visits), key=lambda u: (difficulty(plan, u), rng.random())):
+        if plan.is_assigned(u):
+            continue
+        within = [s for s in inst.candidates[u] if int(inst.shift_worker[s]) in team]
+        if not insert(plan, u, noise=rng, shifts=within):
+            insert(plan, u, noise=rng)
 
 
 def day_cluster(search: Search) -> None:
@@ -408,6 +433,7 @@ OPERATORS: dict[str, Callable[[Search], None]] = {
     "short_run": short_run,
     "unassigned": unassigned,
     "team_swap": team_swap,
+    "rebuild_customer": rebuild_customer,
     "exact_day": exact_day,
     "exact_unassigned": exact_unassigned,
 }

@@ -1,0 +1,71 @@
+"""Team planning: which workers a customer's visits should go to, before they are placed.
+
+A customer's team must cover every visit of their week (a double-handed visit needs two members
+able to come) within the team cap. Placing visits one by one picks members for the first visits
+and can leave the later ones (evenings, weekends) with nobody in the team able to come; choosing
+the team first, from who is able to take which visit, avoids that.
+"""
+
+from __future__ import annotations
+
+from scheduler.plan import Plan
+
+
+def available_minutes(inst) -> list[float]:
+    """Minutes each worker could work in the week: availability, capped by max hours."""
+    total = [0.0] * inst.n_workers
+    for s in range(inst.n_shifts):
+        total[int(inst.shift_worker[s])] += float(inst.shift_end[s] - inst.shift_start[s])
+    return [max(1.0, min(t, float(inst.max_week[w]))) for w, t in enumerate(total)]
+
+
+def planned_team(
+    plan: Plan,
+    c: int,
+    able: dict[int, frozenset[int]],
+    commitment: list[float],
+    capacity: list[float],
+) -> list[int]:
+    """The workers customer c's visits should go to.
+
+    The current team first, then last week's team and named regulars, then, one at a time, the
+    worker covering most of the still-uncovered visit minutes, preferring workers less committed
+    (``commitment`` / ``capacity``, minutes) and living nearer. ``able[v]`` holds the workers
+    able to take visit v. Each member's share of the minutes is added to their commitment.
+    """
+    inst, tables = plan.inst, plan.tables
+    visits = [v for v in plan.visits_of_customer[c] if v in able]
+    team = list(plan.team[c])
+    deficit = {v: int(inst.required[v]) for v in visits}
+    pool = set().union(*(able[v] for v in visits)) if visits else set()
+    if not pool:
+        return team
+    home_minutes = inst.minutes[0][inst.home, inst.customer_place[c]]
+    cap = int(inst.team_cap[c])
+
+    def add(w: int) -> None:
+        team.append(w)
+        pool.discard(w)
+        for v in visits:
+            if w in able[v] and deficit[v] > 0:
+                deficit[v] -= 1
+                commitment[w] += tables.duration[v] / max(1, int(inst.required[v]))
+
+    for w in list(team):
+        team.remove(w)
+        add(w)
+    for w in sorted(inst.familiar[c] & pool):
+        if len(team) < cap:
+            add(w)
+
+    def gain(w: int) -> float:
+        covered = sum(tables.duration[v] for v in visits if deficit[v] > 0 and w in able[v])
+        spare = max(0.05, 1.0 - commitment[w] / capacity[w])
+        return covered * spare / (1.0 + float(home_minutes[w]) / 30.0)
+
+    while len(team) < cap and pool and any(d > 0 for d in deficit.values()):
+        best = max(sorted(pool), key=gain)
+        if gain(best) <= 0:
+            break
+        add(best)
+    return team
