@@ -231,6 +231,17 @@ def _weekend_min(stop: Stop) -> int:
     return stop.contact_min if stop.weekend else 0
 
 
+def effective_hourly_pay(caseload: Caseload, runs: tuple[Run, ...]) -> dict[str, float]:
+    """Worker id -> the week's pay / (contact + travel hours), for every worker with a row.
+
+    The per-worker figures behind ``effective_hourly_pay_mean`` and ``_min`` (money per hour,
+    unrounded), in the order workers first appear in ``runs``.
+    """
+    contact, travel, weekend = _hours_by_worker(runs)
+    pay = _pay_by_worker(caseload, (contact, travel, weekend), _idle_hours(caseload, runs))
+    return {w: pay[w] / (contact[w] + travel[w]) for w in contact if contact[w] + travel[w] > 0}
+
+
 def _money(caseload: Caseload, runs: tuple[Run, ...]) -> dict[str, Any]:
     costs = caseload.costs
     contact, travel, weekend = _hours_by_worker(runs)
@@ -238,7 +249,7 @@ def _money(caseload: Caseload, runs: tuple[Run, ...]) -> dict[str, Any]:
     mileage_km = sum(run.travel_km for run in runs if run.worker.transport in MILEAGE_MODES)
     mileage = mileage_km * costs.mileage_per_km
     fee = sum(run.contact_min for run in runs) / 60 * costs.fee_per_hour
-    effective = [pay[w] / (contact[w] + travel[w]) for w in contact if contact[w] + travel[w] > 0]
+    effective = list(effective_hourly_pay(caseload, runs).values())
     return {
         "pay_total": float(sum(pay.values())),
         "mileage_total": float(mileage),
