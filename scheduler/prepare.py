@@ -232,14 +232,20 @@ def _mask(labels, bits: dict[str, int]) -> int:
     return sum(bits.get(label, 0) for label in set(labels))
 
 
+FORMER_WORKER = -1
+"""Stands in a familiar set for a worker no longer in the caseload (so the set is not empty and
+every current worker counts as unfamiliar)."""
+
+
 def familiar_teams(caseload: Caseload, c_index: dict, w_index: dict) -> tuple[frozenset[int], ...]:
-    """Per customer: workers of their previous_rota rows and their named regular workers."""
+    """Per customer: workers of their previous_rota rows and their named regular workers
+    (FORMER_WORKER for those who are not in this caseload)."""
     teams: list[set[int]] = [set() for _ in caseload.customers]
     pairs = {(r.customer_id, r.worker_id) for r in caseload.previous_rota}
     pairs |= caseload.regular_pairs
     for customer_id, worker_id in pairs:
-        if customer_id in c_index and worker_id in w_index:
-            teams[c_index[customer_id]].add(w_index[worker_id])
+        if customer_id in c_index:
+            teams[c_index[customer_id]].add(w_index.get(worker_id, FORMER_WORKER))
     return tuple(frozenset(t) for t in teams)
 
 

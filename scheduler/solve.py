@@ -207,10 +207,12 @@ def _solve_whole(plan: Plan, params: SolveParams, deadline: float) -> tuple[str,
     if not outcome.routes:
         return "feasible", None
     constructed = plan.objective()
+    plan.begin()
     apply_outcome(plan, outcome)
-    if plan.objective() > constructed:
-        logger.error("whole-model solution worse than its hint: %d > %d",
-                     plan.objective(), constructed)
+    if plan.objective() > constructed:  # stopped before reaching its hint: keep the hint
+        plan.rollback()
+        return "feasible", None
+    plan.commit()
     offset = plan.objective() - outcome.objective
     logger.info("whole model: %s, objective %d, bound %d", outcome.status, plan.objective(),
                 outcome.bound + offset)

@@ -54,7 +54,7 @@ def planned_team(
     for w in list(team):
         team.remove(w)
         add(w)
-    for w in sorted(inst.familiar[c] & pool):
+    for w in sorted(inst.familiar[c] & pool):  # FORMER_WORKER is never in the pool
         if len(team) < cap:
             add(w)
 

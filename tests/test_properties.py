@@ -117,3 +117,16 @@ def test_caseload_with_no_visits():
     result = solve(c, SolveParams(time_limit_s=5, seed=1))
     assert result.rota == result.rota.model_copy() and result.rota.assignments == ()
     assert result.breakdown["guaranteed_hours"] == 3 * 600  # 10 h owed, nothing to do
+
+
+def test_customer_whose_previous_worker_left_counts_every_worker_unfamiliar():
+    from models import Assignment
+    from tests.builders import caseload, customer, shift, visit, worker
+
+    c = caseload([customer("C1")], [visit("V1", "C1", "09:00")], [worker("W1")],
+                 [shift("W1", "07:00", "13:00")],
+                 previous_rota=(Assignment(visit_id="V1-Mon", customer_id="C1", worker_id="WX",
+                                           day="Mon", start="09:00", end="09:30"),))
+    result = solve(c, SolveParams(time_limit_s=5, seed=1, workers=1))
+    assert result.breakdown["unfamiliar_worker"] == 900  # W1 is new to C1: WX has left
+    assert result.objective == result.stats["engine_objective"]
