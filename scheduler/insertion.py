@@ -41,8 +41,15 @@ class Option(NamedTuple):
     hi: int
 
 
-def options(plan: Plan, v: int, shifts=None, noise: random.Random | None = None) -> list[Option]:
-    """Every feasible-looking place for visit v, cheapest first; ``noise`` blurs the costs."""
+def options(
+    plan: Plan,
+    v: int,
+    shifts=None,
+    noise: random.Random | None = None,
+    ignore_team: bool = False,
+) -> list[Option]:
+    """Every feasible-looking place for visit v, cheapest first; ``noise`` blurs the costs;
+    ``ignore_team`` lists places the customer's team cap would rule out too."""
     inst, tables = plan.inst, plan.tables
     weights = inst.weights
     w_travel, w_mileage = weights[TRAVEL_TIME], weights[MILEAGE]
@@ -53,7 +60,7 @@ def options(plan: Plan, v: int, shifts=None, noise: random.Random | None = None)
     taken = set(plan.workers_of(v))
     c = tables.customer[v]
     team = plan.team[c]
-    team_full = len(team) >= int(inst.team_cap[c])
+    team_full = not ignore_team and len(team) >= int(inst.team_cap[c])
     worker_cost: dict[int, int | None] = {}
     out: list[Option] = []
     for s in tables.candidates[v] if shifts is None else shifts:

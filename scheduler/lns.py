@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scheduler.insertion import difficulty, insert, options, remove
+from scheduler.insertion import difficulty, insert, remove
 from scheduler.neighbourhood import apply_outcome, scope_of, solve_scope
 from scheduler.plan import Plan
-from scheduler.teams import available_minutes, planned_team
+from scheduler.teams import able_workers, available_minutes, planned_team
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,13 @@ NEAREST = 12
 
 SUBSOLVE_S = 0.5
 """Time limit of one CP-SAT neighbourhood, seconds."""
+
+REWEIGH_EVERY = 20
+"""Iterations between updates of the operators' weights."""
+
+EXACT_START_WEIGHT = 0.3
+"""Starting weight of the CP-SAT operators (the others start at 1): they cost about a hundred
+times more per call, so they earn their share by the improvement they bring per second."""
 
 
 @dataclass
@@ -88,7 +95,10 @@ class Search:
         self.capacity = available_minutes(inst)
         self.customers = [c for c, visits in enumerate(self.visits_of_customer) if visits]
         self.operators = dict(OPERATORS)
-        self.stats = {name: OperatorStats() for name in self.operators}
+        self.stats = {
+            name: OperatorStats(weight=EXACT_START_WEIGHT if name.startswith("exact") else 1.0)
+            for name in self.operators
+        }
 
     # ------------------------------------------------------------------------- main loop
 
@@ -163,7 +173,7 @@ class Search:
 
     def _choose(self) -> str:
         """An operator, with probability by recent improvement per second (floored)."""
-        if self.iteration % 50 == 0:
+        if self.iteration % REWEIGH_EVERY == 0:
             for stat in self.stats.values():
                 rate = stat.gain / stat.seconds if stat.seconds else 1.0
                 stat.weight = 0.7 * stat.weight + 0.3 * rate
@@ -252,9 +262,8 @@ def rebuild_customer(search: Search) -> None:
         rng.choice(search.customers))
     removed = search.take_out(search.visits_of_customer[c])
     visits = removed + search.unassigned_of([c])
-    able = {u: frozenset(int(inst.shift_worker[o.s]) for o in options(plan, u)) for u in visits}
     commitment = [float(m) for m in plan.worked_week]
-    team = set(planned_team(plan, c, able, commitment, search.capacity))
+    team = set(planned_team(plan, c, able_workers(plan, c), commitment, search.capacity))
     for u in sorted(set(visits), key=lambda u: (difficulty(plan, u), rng.random())):
         if plan.is_assigned(u):
             continue

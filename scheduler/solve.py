@@ -100,21 +100,21 @@ def _solve_parts(caseload: Caseload, parts: list[Caseload], params: SolveParams)
     """Solve independent parts in parallel processes (one CPU thread each) and merge them.
 
     With more parts than workers, each part gets a share of the time limit by its number of
-    visits, so that the whole finishes within the limit.
+    visits, largest first, and no part runs past the overall deadline.
     """
     began = time.monotonic()
+    deadline = began + params.time_limit_s * 0.97
     sizes = [len(p.instances) for p in parts]
     slots = min(params.workers, len(parts))
-    shares = [params.time_limit_s * slots * n / max(1, sum(sizes)) for n in sizes]
-    limits = [min(params.time_limit_s, share) * 0.95 if len(parts) > slots
-              else params.time_limit_s * 0.95 for share in shares]
+    shares = [min(params.time_limit_s, params.time_limit_s * slots * n / max(1, sum(sizes)))
+              for n in sizes]
     logger.info("%d independent parts (%s visits), %d at a time", len(parts),
                 ", ".join(map(str, sizes)), slots)
     with ProcessPoolExecutor(max_workers=slots) as pool:
         futures = [
-            pool.submit(_solve_one, part, params.model_copy(
-                update={"time_limit_s": max(0.5, limit), "workers": 1}))
-            for part, limit in zip(parts, limits)
+            pool.submit(_solve_part, part, params.model_copy(
+                update={"time_limit_s": share, "workers": 1}), deadline)
+            for part, share in zip(parts, shares)
         ]
         try:
             results = [f.result() for f in futures]
@@ -140,6 +140,14 @@ def _solve_parts(caseload: Caseload, parts: list[Caseload], params: SolveParams)
             "parts": len(parts),
         },
     )
+
+
+def _solve_part(part: Caseload, params: SolveParams, deadline: float) -> Result:
+    """One part in a worker process: its share of the time, but never past the deadline
+    (time.monotonic() is the same clock in every process of the machine)."""
+    remaining = max(0.5, deadline - time.monotonic())
+    limit = min(params.time_limit_s, remaining)
+    return _solve_one(part, params.model_copy(update={"time_limit_s": limit}))
 
 
 def _checked_objective(caseload: Caseload, rota, travel) -> tuple[int, dict[str, int]]:

@@ -8,7 +8,13 @@ the team first, from who is able to take which visit, avoids that.
 
 from __future__ import annotations
 
+from scheduler.insertion import options
 from scheduler.plan import Plan
+
+
+FAMILIAR_BONUS = 2.0
+"""How much more a worker of last week's team (or a named regular) is worth as a team member,
+for the same visit minutes covered."""
 
 
 def available_minutes(inst) -> list[float]:
@@ -17,6 +23,16 @@ def available_minutes(inst) -> list[float]:
     for s in range(inst.n_shifts):
         total[int(inst.shift_worker[s])] += float(inst.shift_end[s] - inst.shift_start[s])
     return [max(1.0, min(t, float(inst.max_week[w]))) for w, t in enumerate(total)]
+
+
+def able_workers(plan: Plan, c: int) -> dict[int, frozenset[int]]:
+    """For each waiting visit of customer c, the workers who could take it in the plan as it
+    stands (some run has room for it), team cap aside."""
+    inst = plan.inst
+    return {
+        v: frozenset(int(inst.shift_worker[o.s]) for o in options(plan, v, ignore_team=True))
+        for v in plan.visits_of_customer[c] if not plan.is_assigned(v)
+    }
 
 
 def planned_team(
@@ -28,10 +44,11 @@ def planned_team(
 ) -> list[int]:
     """The workers customer c's visits should go to.
 
-    The current team first, then last week's team and named regulars, then, one at a time, the
-    worker covering most of the still-uncovered visit minutes, preferring workers less committed
-    (``commitment`` / ``capacity``, minutes) and living nearer. ``able[v]`` holds the workers
-    able to take visit v. Each member's share of the minutes is added to their commitment.
+    The current team first, then, one at a time, the worker covering most of the still-uncovered
+    visit minutes, preferring last week's team and named regulars (FAMILIAR_BONUS), workers less
+    committed (``commitment`` / ``capacity``, minutes) and living nearer. ``able[v]`` holds the
+    workers able to take visit v. Each member's share of the minutes is added to their
+    commitment.
     """
     inst, tables = plan.inst, plan.tables
     visits = [v for v in plan.visits_of_customer[c] if v in able]
@@ -54,14 +71,13 @@ def planned_team(
     for w in list(team):
         team.remove(w)
         add(w)
-    for w in sorted(inst.familiar[c] & pool):  # FORMER_WORKER is never in the pool
-        if len(team) < cap:
-            add(w)
+    familiar = inst.familiar[c]
 
     def gain(w: int) -> float:
         covered = sum(tables.duration[v] for v in visits if deficit[v] > 0 and w in able[v])
         spare = max(0.05, 1.0 - commitment[w] / capacity[w])
-        return covered * spare / (1.0 + float(home_minutes[w]) / 30.0)
+        bonus = FAMILIAR_BONUS if w in familiar else 1.0
+        return covered * spare * bonus / (1.0 + float(home_minutes[w]) / 30.0)
 
     while len(team) < cap and pool and any(d > 0 for d in deficit.values()):
         best = max(sorted(pool), key=gain)
