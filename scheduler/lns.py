@@ -255,7 +255,9 @@ def _customers_ruin(search: Search, seed: int) -> None:
 
 def rebuild_customer(search: Search) -> None:
     """Take every visit of one customer (one with visits left out, mostly) out, choose their
-    team again from who can take which visit now, and put the visits back within it."""
+    team again from who can take which visit now, and put the visits back within it; for
+    visits that still do not fit, clear their window in the team's runs and re-place what was
+    there elsewhere."""
     plan, inst, rng = search.plan, search.plan.inst, search.rng
     waiting = [v for v in plan.unassigned_visits() if v not in search.locked]
     c = int(inst.customer[rng.choice(waiting)]) if waiting and rng.random() < 0.8 else (
@@ -270,6 +272,14 @@ def rebuild_customer(search: Search) -> None:
         within = [s for s in inst.candidates[u] if int(inst.shift_worker[s]) in team]
         if not insert(plan, u, noise=rng, shifts=within):
             insert(plan, u, noise=rng)
+    ejected = []
+    for u in search.unassigned_of([c]):  # still out: clear room in the team's runs
+        shifts = _allowed_shifts(plan, u)
+        rng.shuffle(shifts)
+        chosen = shifts[: int(inst.required[u]) - len(plan.rows[u]) + 1]
+        ejected += search.take_out(x for s in chosen for x in _in_window(plan, u, s))
+        insert(plan, u, noise=rng, shifts=chosen)
+    search.recreate(ejected)
 
 
 def day_cluster(search: Search) -> None:
@@ -303,9 +313,10 @@ def short_run(search: Search) -> None:
 
 
 def unassigned(search: Search) -> None:
-    """Make room for a visit left out: clear its window in the runs it could join (its
-    customer's team members' when the team is full; two runs for a double-handed visit), place
-    it, then put the displaced visits back wherever they fit."""
+    """Make room for a visit left out: in turn, for a few of the runs it could join (pairs of
+    runs for a double-handed visit; its customer's team members' when the team is full), take
+    out the visits in its window, place it there and put them back elsewhere; keep the first
+    attempt that places every one of them."""
     plan, inst, rng = search.plan, search.plan.inst, search.rng
     waiting = [v for v in plan.unassigned_visits() if v not in search.locked]
     if not waiting:
@@ -313,10 +324,21 @@ def unassigned(search: Search) -> None:
     v = rng.choice(waiting)
     shifts = _allowed_shifts(plan, v)
     rng.shuffle(shifts)
-    chosen = shifts[: int(inst.required[v]) + rng.randint(0, 1)]
-    removed = search.take_out(u for s in chosen for u in _in_window(plan, v, s))
-    insert(plan, v, noise=rng, shifts=shifts)
-    search.recreate(removed)
+    need = int(inst.required[v]) - len(plan.rows[v])
+    attempts = (
+        [shifts[i:i + 1] for i in range(min(8, len(shifts)))] if need == 1
+        else [[a, b] for i, a in enumerate(shifts[:5]) for b in shifts[i + 1:6]
+              if int(inst.shift_worker[a]) != int(inst.shift_worker[b])]
+    )
+    for chosen in attempts:
+        plan.begin()
+        removed = search.take_out(u for s in chosen for u in _in_window(plan, v, s))
+        if insert(plan, v, noise=rng, shifts=chosen):
+            search.recreate(removed)
+            if all(plan.is_assigned(u) for u in removed):
+                plan.commit()
+                return
+        plan.rollback()
 
 
 def _in_window(plan: Plan, v: int, s: int, margin: int = 30) -> list[int]:

@@ -67,6 +67,7 @@ class Plan:
         self._shortfall = [int(g) for g in inst.guaranteed]
         self.totals[GUARANTEED_HOURS] = sum(self._shortfall)
         self._journal: list[tuple[int, list[int], dict[int, int]]] | None = None
+        self._marks: list[int] = []  # journal lengths at each open ``begin``
         self.version = [0] * n_shifts
         self._slack: dict[int, tuple[int, list[int], list[int]]] = {}
 
@@ -308,21 +309,31 @@ class Plan:
     # ------------------------------------------------------------------------- undo
 
     def begin(self) -> None:
-        """Start recording changes so ``rollback`` can undo them."""
-        self._journal = []
+        """Start recording changes so ``rollback`` can undo them. Calls nest: each ``begin``
+        is closed by one ``commit`` or ``rollback``, which keeps or undoes the changes since
+        that ``begin`` only."""
+        if self._journal is None:
+            self._journal = []
+        self._marks.append(len(self._journal))
 
     def commit(self) -> None:
-        """Keep the changes since ``begin``."""
-        self._journal = None
+        """Keep the changes since the matching ``begin``."""
+        self._marks.pop()
+        if not self._marks:
+            self._journal = None
 
     def rollback(self) -> None:
-        """Undo every change since ``begin``."""
-        journal, self._journal = self._journal or [], None
-        for s, old_run, old_starts in reversed(journal):
+        """Undo every change since the matching ``begin``."""
+        journal, mark = self._journal or [], self._marks.pop()
+        undo = journal[mark:]
+        del journal[mark:]
+        self._journal = None  # the undoing itself is not recorded
+        for s, old_run, old_starts in reversed(undo):
             self.set_run(s, old_run, [old_starts[v] for v in old_run])
             for v, t in old_starts.items():
                 if self.rows[v] and self.start[v] != t:
                     self._set_start(v, t)
+        self._journal = journal if self._marks else None
 
     # ------------------------------------------------------------------------- rules
 
