@@ -63,7 +63,7 @@ TERMS: tuple[Term, ...] = (
     ),
     Term(TRAVEL_TIME, 10, "minute", "travel minute, legs from and to home included"),
     Term(MILEAGE, 1, "100 m", "travel distance, each leg rounded to 100 m"),
-    Term(PUNCTUALITY, 3, "minute", "start deviation from the preferred start beyond tolerance"),
+    Term(PUNCTUALITY, 10, "minute", "start deviation from the preferred start beyond tolerance"),
     Term(GUARANTEED_HOURS, 3, "minute", "guaranteed weekly time not filled with worked time"),
     Term(
         WEEKEND_UNFAMILIAR,

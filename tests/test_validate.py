@@ -73,21 +73,21 @@ def test_objective_of_hand_made_rota():
         # 100 m per leg: W1 Mon 40+20+28+80 = 168, W1 Sat 40+24+80 = 144,
         # W2 Mon 20+20+30+30 = 100, W2 Sat 20+20 = 40, W3 20+20 = 40; 492 x 1
         "mileage": 492,
-        # V4-Mon starts 17:40, preferred 17:00, tolerance 30: 10 min x 3
-        "punctuality": 30,
+        # V4-Mon starts 17:40, preferred 17:00, tolerance 30: 10 min x 10
+        "punctuality": 100,
         # W3 guaranteed 600 min, worked 60 contact + 50 travel = 110: 490 min x 3
         "guaranteed_hours": 1_470,
         # V5-Sat by W3, who has no weekday row at C3: 1 row x 300
         "weekend_unfamiliar": 300,
     }
-    assert total == 30_432
+    assert total == 30_502
 
 
 def test_objective_weights_come_from_the_caseload():
     caseload = make_caseload().model_copy(update={"weights": {"travel_time": 1}})
     total, breakdown = objective(caseload, make_rota())
     assert breakdown["travel_time"] == 184
-    assert total == 30_432 - 1_840 + 184
+    assert total == 30_502 - 1_840 + 184
 
 
 def test_assert_valid_lists_every_violation():
@@ -345,9 +345,9 @@ def test_cli_check_valid_rota(tmp_path):
     result = CliRunner().invoke(main, ["check", *_write(tmp_path, make_caseload(), make_rota())])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert "objective 30432" in lines
+    assert "objective 30502" in lines
     assert any(line.split() == ["travel_time", "1840"] for line in lines)
-    assert lines[-1] == "VALID objective=30432"
+    assert lines[-1] == "VALID objective=30502"
 
 
 def test_cli_check_reports_violations_by_rule(tmp_path):

@@ -47,5 +47,5 @@ def test_late_start_costs_punctuality_beyond_the_tolerance():
     )
     rows, result = solve_both(c)
     assert rows == {"V1-Mon": ["W1"]}
-    assert result.breakdown["punctuality"] == 3 * 15  # 15 minutes x 3 points
-    assert result.objective == 600 + 3 * 15  # one team member, no travel
+    assert result.breakdown["punctuality"] == 10 * 15  # 15 minutes x 10 points
+    assert result.objective == 600 + 10 * 15  # one team member, no travel
