@@ -35,7 +35,7 @@ _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::00)?$")
 class Frozen(BaseModel):
     """Base of every model: immutable, strict about unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 def _error(rule: str, message: str, **context: Any) -> PydanticCustomError:

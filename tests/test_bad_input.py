@@ -240,6 +240,9 @@ CASES = [
                  Expected("customers.csv", 3, "gender_preference", "gender_unmet",
                           "no female worker"), id="gender-unmet"),
     # -- money
+    pytest.param(cell("workers", 1, "pay_per_hour", "inf"),  # not a finite number
+                 Expected("workers.csv", 3, "pay_per_hour", "finite_number", "'inf'"),
+                 id="infinite-pay"),
     pytest.param(cell("workers", 1, "pay_per_hour", "-12.00"),  # negative pay
                  Expected("workers.csv", 3, "pay_per_hour", "negative_money", "negative"),
                  id="negative-pay"),

@@ -147,6 +147,8 @@ def _describe(kind: str, column: str, value: Any, ctx: dict, msg: str) -> tuple[
     """(rule id, message) for one pydantic error type."""
     if kind == "missing":
         return "missing_value", "empty, but a value is required"
+    if kind == "finite_number":
+        return "finite_number", f"not a finite number: {value!r}"
     if kind in ("int_parsing", "int_from_float") and _is_number(value):
         return "not_whole", f"not a whole number: {value!r}"
     if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
