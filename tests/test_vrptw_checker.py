@@ -240,7 +240,7 @@ def test_rejects_a_node_that_is_not_a_customer(c101):
 
 @needs_data
 def test_reader_agrees_with_vrplib():
-    vrplib = pytest.importorskip("vrplib")  # part of the 'bench' extra only
+    import vrplib
     import numpy as np
 
     for path in INSTANCE_FILES[::7]:
