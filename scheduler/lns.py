@@ -389,15 +389,7 @@ def exact_day(search: Search) -> None:
         v for v in plan.unassigned_visits()
         if v not in search.locked and free.intersection(int(s) for s in inst.candidates[v])
     ][:8]
-    scope = scope_of(plan, shifts, waiting)
-    if any(v in search.locked for v in scope.visits):
-        return
-    outcome = solve_scope(
-        plan, scope, time_limit_s=4 * SUBSOLVE_S, seed=search.seed + search.iteration,
-        deterministic_time=SUBSOLVE_S,
-    )
-    if outcome.routes:
-        apply_outcome(plan, outcome)
+    _rebuild_exactly(search, shifts, waiting)
 
 
 def exact_unassigned(search: Search) -> None:
@@ -422,8 +414,16 @@ def exact_unassigned(search: Search) -> None:
         u for u in waiting
         if u != v and int(inst.day[u]) == day and free.intersection(_allowed_shifts(plan, u))
     ][:5]
-    scope = scope_of(plan, shifts, extra)
-    if any(u in search.locked for u in scope.visits):
+    _rebuild_exactly(search, shifts, extra)
+
+
+def _rebuild_exactly(search: Search, shifts: list[int], extra_visits: list[int]) -> None:
+    """CP-SAT rebuilds these runs with their visits and the extra (unassigned) ones, hinted
+    with the current runs; pinned visits are never in a neighbourhood. The search keeps or
+    undoes the result like any other move."""
+    plan = search.plan
+    scope = scope_of(plan, shifts, extra_visits)
+    if any(v in search.locked for v in scope.visits):
         return
     outcome = solve_scope(
         plan, scope, time_limit_s=4 * SUBSOLVE_S, seed=search.seed + search.iteration,
