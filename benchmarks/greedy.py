@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 
 from models import MINUTES_PER_DAY, Assignment, Caseload, Rota, UnassignedVisit, VisitInstance
 from models.caseload import Shift, Worker
+from models.checks import static_eligible
 from scheduler.travel import TravelMatrix, build_travel
 
 logger = logging.getLogger(__name__)
@@ -137,20 +138,10 @@ class _Greedy:
 
     def _qualified_workers(self) -> dict[str, list[Worker]]:
         """Template id -> workers who may serve it (skills, gender, bans, zone, provider)."""
-        out = {}
-        banned = self.c.banned_pairs
-        for template in self.c.visits:
-            customer = self.c.customer_by_id[template.customer_id]
-            need = set(template.skills)
-            out[template.visit_id] = [
-                w for w in self.c.workers
-                if need <= set(w.skills)
-                and (not customer.gender_preference or w.gender == customer.gender_preference)
-                and (customer.customer_id, w.worker_id) not in banned
-                and (not w.zones or not customer.zone or customer.zone in w.zones)
-                and (not customer.provider or w.provider == customer.provider)
-            ]
-        return out
+        return {
+            template.visit_id: [w for w in self.c.workers if static_eligible(self.c, template, w)]
+            for template in self.c.visits
+        }
 
     # ------------------------------------------------------------------------- helpers
 

@@ -73,6 +73,7 @@ import numpy as np
 
 from models import MINUTES_PER_DAY, Assignment, Caseload, Rota, UnassignedVisit, VisitInstance
 from models.caseload import Shift
+from models.checks import static_eligible
 from models.objective import (
     MILEAGE,
     PUNCTUALITY,
@@ -147,20 +148,14 @@ class _Data:
             self.pins[pin.visit_id].append(pin)
 
     def _eligible_workers(self) -> dict[str, set[str]]:
-        out = {}
-        banned = self.c.banned_pairs
-        for template in self.c.visits:
-            customer = self.c.customer_by_id[template.customer_id]
-            need = set(template.skills)
-            out[template.visit_id] = {
-                w.worker_id for w in self.c.workers
-                if need <= set(w.skills)
-                and (not customer.gender_preference or w.gender == customer.gender_preference)
-                and (customer.customer_id, w.worker_id) not in banned
-                and (not w.zones or not customer.zone or customer.zone in w.zones)
-                and (not customer.provider or w.provider == customer.provider)
+        """Template id -> ids of workers who may serve it (skills, gender, bans, zone,
+        provider)."""
+        return {
+            template.visit_id: {
+                w.worker_id for w in self.c.workers if static_eligible(self.c, template, w)
             }
-        return out
+            for template in self.c.visits
+        }
 
     def leg(self, mode: str, a: int, b: int) -> int:
         return int(self.travel.minutes[mode][a, b])
