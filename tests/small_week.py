@@ -204,21 +204,3 @@ def drop_row(rota: Rota, visit_id: str, worker_id: str | None = None) -> Rota:
         r for r in rota.assignments if (r.visit_id, r.worker_id) != (visit_id, worker_id)
     )
     return rota.model_copy(update={"assignments": kept_rows})
-
-
-def load_referee():
-    """shared/tools/check_rota.py as a module (the independent referee), or None if absent."""
-    import importlib.util
-    import sys
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[2] / "shared" / "tools" / "check_rota.py"
-    if not path.is_file():
-        return None
-    if "check_rota_referee" in sys.modules:
-        return sys.modules["check_rota_referee"]
-    spec = importlib.util.spec_from_file_location("check_rota_referee", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module

@@ -4,15 +4,13 @@ the independent checker (shared/tools/check_rota.py) on what a caseload means.""
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
-import sys
 import warnings
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from caseload_builder import caseload_json, valid_tables, write_folder
+from referee import load_checker
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +18,6 @@ from models import DAYS, Assignment, Caseload, Rota, UnassignedVisit
 from models.base import format_days, parse_days
 from scheduler.io import CaseloadError, read_caseload, read_rota, write_caseload, write_rota
 
-CHECKER = Path(__file__).resolve().parents[2] / "shared" / "tools" / "check_rota.py"
 
 # A hand-made caseload with every optional table and column, ids with leading zeros, every
 # spelling of days and times the format allows, and settings that differ from the defaults.
@@ -120,17 +117,6 @@ def full(tmp_path) -> Caseload:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         return read_caseload(write_full(tmp_path / "full"))
-
-
-def load_checker() -> ModuleType:
-    """shared/tools/check_rota.py, loaded by path (it is not a package)."""
-    if not CHECKER.is_file():
-        pytest.skip(f"independent checker not found at {CHECKER} (expected ../shared/tools)")
-    spec = importlib.util.spec_from_file_location("check_rota", CHECKER)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["check_rota"] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 # ----------------------------------------------------------------------------- reading

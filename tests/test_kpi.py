@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from small_week import change_row, load_referee, make_caseload, make_rota
+from referee import load_checker
+from small_week import change_row, make_caseload, make_rota
 
 from models import Assignment, Rota
 from scheduler.io import write_caseload, write_rota
@@ -166,9 +167,7 @@ def test_rows_outside_availability_are_still_costed():
 
 @pytest.mark.parametrize("name", ["valid", "continuity"])
 def test_figures_agree_with_referee(tmp_path, name):
-    referee = load_referee()
-    if referee is None:
-        pytest.skip("shared/tools/check_rota.py not found")
+    referee = load_checker()
     caseload = make_caseload()
     rota = make_rota() if name == "valid" else Rota(assignments=(
         row("V1-Mon", "C1", "W1", "Mon", "08:00", "08:30"),

@@ -3,13 +3,12 @@ transport wait, travel.csv overrides, and agreement with the independent checker
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from referee import load_checker
 
 from models import Caseload, Customer, TravelOverride, TravelSettings, Worker
 from scheduler.io import read_caseload, write_caseload
@@ -21,7 +20,6 @@ from scheduler.travel import (
     leg_minutes,
 )
 
-CHECKER = Path(__file__).resolve().parents[2] / "shared" / "tools" / "check_rota.py"
 MODES = ("car", "bike", "walk", "public")
 KM_PER_DEGREE = 111.1950802335329
 """6371.0088 km x pi / 180: one degree of a great circle."""
@@ -39,16 +37,6 @@ def _caseload(places, travel_matrix=(), travel=None) -> Caseload:
                for pid, (lat, lon) in places.items() if pid.startswith("W")]
     return Caseload(customers=customers, workers=workers, travel=travel or TravelSettings(),
                     travel_matrix=[TravelOverride(**row) for row in travel_matrix])
-
-
-def load_checker():
-    if not CHECKER.is_file():
-        pytest.skip(f"independent checker not found at {CHECKER} (expected ../shared/tools)")
-    spec = importlib.util.spec_from_file_location("check_rota", CHECKER)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["check_rota"] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 # ----------------------------------------------------------------------------- haversine

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from referee import load_checker
 from small_week import (
     PREFERENCES,
     change_row,
     drop_row,
-    load_referee,
     make_caseload,
     make_rota,
 )
@@ -257,9 +257,7 @@ REFEREE_RULES = set(RULE_IDS) - {"pinned"}
     ids=[case[0] for case in CASES if not case[3] - REFEREE_RULES],
 )
 def test_referee_reports_the_same_rules(tmp_path, changes, edit, expected):
-    referee = load_referee()
-    if referee is None:
-        pytest.skip("shared/tools/check_rota.py not found")
+    referee = load_checker()
     caseload, rota = make_caseload(**changes), edit(make_rota())
     write_caseload(caseload, tmp_path / "caseload")
     write_rota(rota, tmp_path / "rota")
