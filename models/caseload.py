@@ -27,7 +27,6 @@ from pydantic_core import PydanticCustomError
 from models.base import (
     DAYS,
     MINUTES_PER_DAY,
-    Day,
     DayList,
     EndTime,
     Frozen,

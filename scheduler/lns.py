@@ -25,7 +25,6 @@ import logging
 import math
 import random
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -64,12 +63,15 @@ class Limits:
 
 @dataclass
 class OperatorStats:
+    """An operator's record: totals for the log, and the time and points of improvement it
+    earned since its weight was last updated."""
+
     calls: int = 0
     accepted: int = 0
     improved: int = 0
     total_seconds: float = 0.0
-    seconds: float = 0.0
-    gain: float = 0.0
+    recent_seconds: float = 0.0
+    recent_gain: float = 0.0
     weight: float = 1.0
 
 
@@ -160,11 +162,12 @@ class Search:
             plan.rollback()
         self.iteration += 1
         stat.calls += 1
-        stat.seconds += time.monotonic() - began
-        stat.total_seconds += time.monotonic() - began
+        spent = time.monotonic() - began
+        stat.recent_seconds += spent
+        stat.total_seconds += spent
         stat.accepted += accept
         stat.improved += delta < 0
-        stat.gain += max(0, -delta) if accept else 0
+        stat.recent_gain += max(0, -delta) if accept else 0
         if accept and after < self.best_objective:
             self.best_objective = after
             self.best_state = plan.copy_state()
@@ -175,9 +178,9 @@ class Search:
         """An operator, with probability by recent improvement per second (floored)."""
         if self.iteration % REWEIGH_EVERY == 0:
             for stat in self.stats.values():
-                rate = stat.gain / stat.seconds if stat.seconds else 1.0
+                rate = stat.recent_gain / stat.recent_seconds if stat.recent_seconds else 1.0
                 stat.weight = 0.7 * stat.weight + 0.3 * rate
-                stat.gain = stat.seconds = 0.0
+                stat.recent_gain = stat.recent_seconds = 0.0
         names = list(self.operators)
         weights = [self.stats[n].weight for n in names]
         floor = 0.05 * max(weights) if max(weights) > 0 else 1.0

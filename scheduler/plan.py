@@ -189,7 +189,7 @@ class Plan:
         old_run = self.runs[s]
         if self._journal is not None:
             self._journal.append((s, list(old_run), {v: self.start[v] for v in old_run + run}))
-        inst, w = self.inst, int(self.inst.shift_worker[s])
+        w = int(self.inst.shift_worker[s])
         old_set, new_set = set(old_run), set(run)
         for v in old_run:
             if v not in new_set:

@@ -12,6 +12,7 @@ import random
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 
 import numpy as np
 import ortools
@@ -202,9 +203,8 @@ def model_arcs(inst: Instance) -> int:
 def _solve_whole(plan: Plan, params: SolveParams, deadline: float) -> tuple[str, int | None]:
     """One CP-SAT model of everything, hinted with the constructed rota."""
     inst = plan.inst
-    scope = Scope.everything(inst)
-    scope = Scope(
-        shifts=scope.shifts, visits=scope.visits,
+    scope = replace(
+        Scope.everything(inst),
         hint_routes={s: list(plan.runs[s]) for s in range(inst.n_shifts)},
         hint_starts={v: plan.start[v] for v in range(inst.n_visits) if plan.rows[v]},
     )

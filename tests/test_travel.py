@@ -4,7 +4,6 @@ transport wait, travel.csv overrides, and agreement with the independent checker
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest

@@ -17,7 +17,6 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
-from pathlib import Path
 
 from models import DAYS, MINUTES_PER_DAY, Caseload, Rota
 from models.base import format_clock
