@@ -299,8 +299,8 @@ def precedences(inst: Instance) -> tuple[tuple[int, int, int], ...]:
 
     For visits u before v (by preferred start) of one customer: if u has a gap after it, v must
     start at least ``duration(u) + gap(u)`` after u starts; if either has a gap and their windows
-    allow v to start before u, u must start no later than v (so "the next visit" of the format
-    is the next one in the care plan).
+    allow v to start no later than u, u must start strictly before v (so "the next visit" of the
+    format, ordered by start, is the next one in the care plan, ties included).
     """
     gaps = inst.gap_after
     with_gap = set(inst.customer[gaps > 0].tolist())
@@ -314,7 +314,7 @@ def precedences(inst: Instance) -> tuple[tuple[int, int, int], ...]:
             for v in visits[i + 1:]:
                 if not (gaps[u] or gaps[v]):
                     continue
-                delay = int(inst.duration[u] + gaps[u]) if gaps[u] else 0
+                delay = int(inst.duration[u] + gaps[u]) if gaps[u] else 1
                 if inst.earliest[v] < inst.latest[u] + delay:
                     pairs.append((u, v, delay))
     return tuple(pairs)
