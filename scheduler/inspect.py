@@ -403,7 +403,7 @@ def render(summary: Summary) -> str:
         "gender": s.workers_by_gender, "provider": s.workers_by_provider,
         "skills": s.skills_held,
     })
-    lines += _section(f"visits", f"{s.instances} instances of {s.templates} templates", {
+    lines += _section("visits", f"{s.instances} instances of {s.templates} templates", {
         "by day": s.instances_by_day, "by type": s.instances_by_type,
         "by priority": s.instances_by_priority,
     })
