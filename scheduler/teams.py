@@ -8,6 +8,8 @@ the team first, from who is able to take which visit, avoids that.
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from scheduler.insertion import options
 from scheduler.plan import Plan
 
@@ -15,6 +17,16 @@ from scheduler.plan import Plan
 FAMILIAR_BONUS = 2.0
 """How much more a worker of last week's team (or a named regular) is worth as a team member,
 for the same visit minutes covered."""
+
+COVER_POINTS = 1000
+"""Points per visit minute covered by a team member able to take it (exact team choice)."""
+
+SPARE_POINTS = 20
+"""Points per visit minute with one member more than it needs able to take it: a spare, so a
+busy member need not leave the visit out (exact team choice)."""
+
+COVER_TIME_S = 0.2
+"""Time limit of one exact team choice, seconds."""
 
 
 def available_minutes(inst) -> list[float]:
@@ -79,9 +91,58 @@ def planned_team(
         bonus = FAMILIAR_BONUS if w in familiar else 1.0
         return covered * spare * bonus / (1.0 + float(home_minutes[w]) / 30.0)
 
+    fixed = list(team)
     while len(team) < cap and pool and any(d > 0 for d in deficit.values()):
         best = max(sorted(pool), key=gain)
         if gain(best) <= 0:
             break
         add(best)
+    if any(d > 0 for d in deficit.values()):  # the greedy left a visit short: choose exactly
+        for w in team[len(fixed):]:
+            commitment[w] -= sum(
+                tables.duration[v] / max(1, int(inst.required[v])) for v in visits if w in able[v]
+            )
+        start_gain = {w: gain(w) for w in set().union(*(able[v] for v in visits)) - set(fixed)}
+        team = fixed[:]
+        deficit = {v: int(inst.required[v]) for v in visits}
+        pool = set(start_gain)
+        for w in covering_team(plan, visits, able, fixed, cap, start_gain):
+            add(w)
     return team
+
+
+def covering_team(
+    plan: Plan,
+    visits: list[int],
+    able: dict[int, frozenset[int]],
+    fixed: list[int],
+    cap: int,
+    preference: dict[int, float],
+) -> list[int]:
+    """The new members (beyond ``fixed``) that, with the fixed ones, cover the most visit
+    minutes (a double-handed visit needs two members able to take it), then give the most
+    visits a spare member, then have the highest ``preference``; at most ``cap`` in all.
+    A small CP-SAT model, solved within COVER_TIME_S."""
+    inst, duration = plan.inst, plan.tables.duration
+    model = cp_model.CpModel()
+    member = {w: model.new_bool_var(f"member_{w}") for w in sorted(preference)}
+    model.add(sum(member.values()) <= cap - len(fixed))
+    points = []
+    for v in visits:
+        need = int(inst.required[v])
+        able_count = sum(member[w] for w in able[v] if w in member) + len(set(fixed) & able[v])
+        covered = model.new_int_var(0, need, f"covered_{v}")
+        spare = model.new_bool_var(f"spare_{v}")
+        model.add(covered <= able_count)
+        model.add(able_count >= need + 1).only_enforce_if(spare)
+        points += [COVER_POINTS * int(duration[v]) * covered, SPARE_POINTS * int(duration[v]) * spare]
+    scale = max(preference.values(), default=1.0) or 1.0
+    points += [int(100 * preference[w] / scale) * x for w, x in member.items()]
+    model.maximize(sum(points))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = COVER_TIME_S
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return []
+    return [w for w, x in member.items() if solver.value(x)]
