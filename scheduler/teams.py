@@ -58,57 +58,82 @@ def planned_team(
 
     The current team first, then, one at a time, the worker covering most of the still-uncovered
     visit minutes, preferring last week's team and named regulars (FAMILIAR_BONUS), workers less
-    committed (``commitment`` / ``capacity``, minutes) and living nearer. ``able[v]`` holds the
-    workers able to take visit v. Each member's share of the minutes is added to their
-    commitment.
+    committed (``commitment`` / ``capacity``, minutes) and living nearer. If that greedy choice
+    reaches the team cap with a visit still short of able members, the team is chosen exactly
+    instead (``covering_team``). ``able[v]`` holds the workers able to take visit v. Each new
+    member's share of the minutes is added to their commitment.
     """
-    inst, tables = plan.inst, plan.tables
+    inst = plan.inst
     visits = [v for v in plan.visits_of_customer[c] if v in able]
-    team = list(plan.team[c])
-    deficit = {v: int(inst.required[v]) for v in visits}
-    pool = set().union(*(able[v] for v in visits)) if visits else set()
+    current = list(plan.team[c])
+    pool = set().union(*(able[v] for v in visits)) - set(current) if visits else set()
     if not pool:
-        return team
-    home_minutes = inst.minutes[0][inst.home, inst.customer_place[c]]
+        return current
+    preference = _preference(plan, c, visits, able, pool, commitment, capacity)
     cap = int(inst.team_cap[c])
+    team = _greedy_team(plan, visits, able, current, cap, preference)
+    if _short_visits(plan, visits, able, team):
+        team = current + covering_team(plan, visits, able, current, cap, preference)
+    _commit(plan, visits, able, team, commitment)
+    return team
 
-    def add(w: int) -> None:
-        team.append(w)
-        pool.discard(w)
+
+def _preference(plan, c, visits, able, pool, commitment, capacity) -> dict[int, float]:
+    """Per candidate worker: visit minutes they are able to take, scaled by their spare
+    capacity, familiarity (FAMILIAR_BONUS) and nearness (halved at 30 minutes from home)."""
+    inst, duration = plan.inst, plan.tables.duration
+    home_minutes = inst.minutes[0][inst.home, inst.customer_place[c]]
+    out = {}
+    for w in sorted(pool):
+        minutes = sum(duration[v] for v in visits if w in able[v])
+        spare = max(0.05, 1.0 - commitment[w] / capacity[w])
+        bonus = FAMILIAR_BONUS if w in inst.familiar[c] else 1.0
+        out[w] = minutes * spare * bonus / (1.0 + float(home_minutes[w]) / 30.0)
+    return out
+
+
+def _greedy_team(plan, visits, able, current, cap, preference) -> list[int]:
+    """Add, while under the cap, the worker whose preference per able minute times the
+    still-uncovered minutes they are able to take is highest."""
+    inst, duration = plan.inst, plan.tables.duration
+    team = list(current)
+    deficit = {v: int(inst.required[v]) - len(able[v] & set(team)) for v in visits}
+    per_minute = {
+        w: p / max(1, sum(duration[v] for v in visits if w in able[v]))
+        for w, p in preference.items()
+    }
+
+    def gain(w: int) -> float:
+        return per_minute[w] * sum(duration[v] for v in visits if deficit[v] > 0 and w in able[v])
+
+    candidates = set(preference)
+    while len(team) < cap and candidates and any(d > 0 for d in deficit.values()):
+        best = max(sorted(candidates), key=gain)
+        if gain(best) <= 0:
+            break
+        team.append(best)
+        candidates.discard(best)
+        for v in visits:
+            deficit[v] -= best in able[v]
+    return team
+
+
+def _short_visits(plan, visits, able, team) -> list[int]:
+    """Visits fewer team members are able to take than they need."""
+    members = set(team)
+    return [v for v in visits if len(able[v] & members) < int(plan.inst.required[v])]
+
+
+def _commit(plan, visits, able, team, commitment) -> None:
+    """Add to each member's commitment their share of the visit minutes they are needed for
+    (members in team order, each visit split between the members it needs)."""
+    inst, duration = plan.inst, plan.tables.duration
+    deficit = {v: int(inst.required[v]) for v in visits}
+    for w in team:
         for v in visits:
             if w in able[v] and deficit[v] > 0:
                 deficit[v] -= 1
-                commitment[w] += tables.duration[v] / max(1, int(inst.required[v]))
-
-    for w in list(team):
-        team.remove(w)
-        add(w)
-    familiar = inst.familiar[c]
-
-    def gain(w: int) -> float:
-        covered = sum(tables.duration[v] for v in visits if deficit[v] > 0 and w in able[v])
-        spare = max(0.05, 1.0 - commitment[w] / capacity[w])
-        bonus = FAMILIAR_BONUS if w in familiar else 1.0
-        return covered * spare * bonus / (1.0 + float(home_minutes[w]) / 30.0)
-
-    fixed = list(team)
-    while len(team) < cap and pool and any(d > 0 for d in deficit.values()):
-        best = max(sorted(pool), key=gain)
-        if gain(best) <= 0:
-            break
-        add(best)
-    if any(d > 0 for d in deficit.values()):  # the greedy left a visit short: choose exactly
-        for w in team[len(fixed):]:
-            commitment[w] -= sum(
-                tables.duration[v] / max(1, int(inst.required[v])) for v in visits if w in able[v]
-            )
-        start_gain = {w: gain(w) for w in set().union(*(able[v] for v in visits)) - set(fixed)}
-        team = fixed[:]
-        deficit = {v: int(inst.required[v]) for v in visits}
-        pool = set(start_gain)
-        for w in covering_team(plan, visits, able, fixed, cap, start_gain):
-            add(w)
-    return team
+                commitment[w] += duration[v] / max(1, int(inst.required[v]))
 
 
 def covering_team(
