@@ -53,12 +53,17 @@ times more per call, so they earn their share by the improvement they bring per 
 
 @dataclass
 class Limits:
-    """When to stop: a deadline (time.monotonic()), an iteration budget, a stall."""
+    """When to stop: a deadline (time.monotonic()), an iteration budget, a stall; how often to
+    log (None: never); and, for a search that is one leg of a longer one, the part of the
+    annealing schedule it covers (fractions of the whole, 0 to 1) and the starting temperature
+    (points; None: from the plan)."""
 
     deadline: float
     iterations: int | None = None
     stall_s: float | None = None
-    log_every_s: float = 5.0
+    log_every_s: float | None = 5.0
+    cooling: tuple[float, float] = (0.0, 1.0)
+    temperature0: float | None = None
 
 
 @dataclass
@@ -88,6 +93,7 @@ class Search:
     best_objective: int = 0
     best_state: tuple | None = None
     iteration: int = 0
+    start_weights: dict[str, float] | None = None
 
     def __post_init__(self) -> None:
         inst = self.plan.inst
@@ -97,30 +103,30 @@ class Search:
         self.capacity = available_minutes(inst)
         self.customers = [c for c, visits in enumerate(self.visits_of_customer) if visits]
         self.operators = dict(OPERATORS)
-        self.stats = {
-            name: OperatorStats(weight=EXACT_START_WEIGHT if name.startswith("exact") else 1.0)
-            for name in self.operators
+        weights = self.start_weights or {
+            name: EXACT_START_WEIGHT if name.startswith("exact") else 1.0 for name in OPERATORS
         }
+        self.stats = {name: OperatorStats(weight=weights[name]) for name in self.operators}
 
     # ------------------------------------------------------------------------- main loop
 
     def run(self) -> None:
         """Improve the plan until a limit; the plan ends as the best one found."""
-        plan = self.plan
+        plan, limits = self.plan, self.limits
         self.best_objective = plan.objective()
         self.best_state = plan.copy_state()
         started = last_log = last_gain = time.monotonic()
-        routine = self.best_objective - plan.unassigned_points
-        temperature0 = max(1.0, 0.5 * routine / max(1, plan.inst.n_visits))
-        self._report(0.0)  # the starting point: the constructed rota
+        temperature0 = limits.temperature0 or starting_temperature(plan)
+        first, last = limits.cooling
+        self._report(0.0)  # the starting point
         try:
             while not self._done(started, last_gain):
                 now = time.monotonic()
-                fraction = min(1.0, (now - started) / max(1e-9, self.limits.deadline - started))
-                temperature = temperature0 * (0.01 ** fraction)
+                fraction = min(1.0, (now - started) / max(1e-9, limits.deadline - started))
+                temperature = temperature0 * (0.01 ** (first + (last - first) * fraction))
                 if self._step(temperature):
                     last_gain = time.monotonic()
-                if now - last_log >= self.limits.log_every_s:
+                if limits.log_every_s is not None and now - last_log >= limits.log_every_s:
                     last_log = now
                     self._report(now - started)
         except KeyboardInterrupt:
@@ -130,11 +136,10 @@ class Search:
         if plan.objective() != self.best_objective:
             plan.restore(self.best_state)
         self._report(time.monotonic() - started)
-        for name, stat in self.stats.items():
-            logger.info(
-                "operator %-18s calls %6d accepted %6d improved %5d seconds %6.1f",
-                name, stat.calls, stat.accepted, stat.improved, stat.total_seconds,
-            )
+
+    def weights(self) -> dict[str, float]:
+        """The operators' current adaptive weights (to carry into a later search)."""
+        return {name: stat.weight for name, stat in self.stats.items()}
 
     def _done(self, started: float, last_gain: float) -> bool:
         now = time.monotonic()
@@ -187,6 +192,8 @@ class Search:
         return self.rng.choices(names, [max(w, floor) for w in weights])[0]
 
     def _report(self, elapsed: float) -> None:
+        if self.limits.log_every_s is None:
+            return
         plan = self.plan
         info = {
             "elapsed_s": round(elapsed, 1),
@@ -228,6 +235,22 @@ class Search:
             v for c in customers for v in self.visits_of_customer[c]
             if not self.plan.is_assigned(v)
         ]
+
+
+def starting_temperature(plan: Plan) -> float:
+    """Annealing's starting temperature: half the mean cost per visit (points), leaving out
+    the cost of unassigned visits."""
+    routine = plan.objective() - plan.unassigned_points
+    return max(1.0, 0.5 * routine / max(1, plan.inst.n_visits))
+
+
+def log_operators(stats: dict[str, OperatorStats]) -> None:
+    """One log line per operator: calls, accepted, improving, seconds."""
+    for name, stat in stats.items():
+        logger.info(
+            "operator %-18s calls %6d accepted %6d improved %5d seconds %6.1f",
+            name, stat.calls, stat.accepted, stat.improved, stat.total_seconds,
+        )
 
 
 # ----------------------------------------------------------------------------- operators

@@ -24,8 +24,9 @@ from scheduler.construct import construct
 from scheduler.extract import to_rota
 from scheduler.formulation import Formulation
 from scheduler.formulation.scope import Scope
-from scheduler.lns import Limits, Search
+from scheduler.lns import Limits, Search, log_operators
 from scheduler.neighbourhood import apply_outcome
+from scheduler.parallel import cooperative_search
 from scheduler.plan import Plan
 from scheduler.prepare import Instance, prepare
 from scheduler.travel import build_travel
@@ -187,8 +188,12 @@ def search_instance(
         return plan, status, bound, first_valid_s
     limits = Limits(deadline=deadline, iterations=params.iterations,
                     stall_s=params.stall_s, log_every_s=params.log_every_s)
+    if params.workers > 1 and params.iterations is None:
+        plan = cooperative_search(plan, params.workers, params.seed, limits, progress)
+        return plan, "feasible", None, first_valid_s
     search = Search(plan, rng, limits, seed=params.seed, progress=progress)
     search.run()
+    log_operators(search.stats)
     return search.plan, "feasible", None, first_valid_s
 
 

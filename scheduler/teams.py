@@ -13,7 +13,6 @@ from ortools.sat.python import cp_model
 from scheduler.insertion import options
 from scheduler.plan import Plan
 
-
 FAMILIAR_BONUS = 2.0
 """How much more a worker of last week's team (or a named regular) is worth as a team member,
 for the same visit minutes covered."""
@@ -168,6 +167,7 @@ def covering_team(
     solver.parameters.max_time_in_seconds = COVER_TIME_S
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
+    solver.parameters.catch_sigint_signal = False  # CP-SAT would leave Ctrl-C unhandled
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return []
     return [w for w, x in member.items() if solver.value(x)]

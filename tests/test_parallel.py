@@ -1,0 +1,52 @@
+"""The cooperative search on two cores: its rotas pass the validator and improve on the
+constructed rota; Ctrl-C stops a search (one process or two) with the best rota written."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from models.result import SolveParams
+from scheduler.generate import generate
+from scheduler.io import read_caseload, read_rota, write_caseload
+from scheduler.solve import solve
+from scheduler.validate import objective, validate
+from tests.builders import solve_heuristic
+
+
+def test_two_process_search_returns_a_valid_better_rota():
+    c = generate("S", "mixed", 1)
+    result = solve(c, SolveParams(time_limit_s=8, seed=1, workers=2))
+    assert validate(c, result.rota) == []
+    assert objective(c, result.rota)[0] == result.objective == result.stats["engine_objective"]
+    _, constructed = solve_heuristic(c)
+    assert result.objective < constructed.objective()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_stops_the_search_with_the_best_rota_written(tmp_path: Path, workers: str):
+    """Also a guard that no CP-SAT solve leaves SIGINT unhandled (its own handler, when
+    enabled, restores the default on exit and Ctrl-C would then kill the process)."""
+    caseload = tmp_path / "s.json"
+    write_caseload(generate("S", "mixed", 2), caseload)
+    out = tmp_path / "rota"
+    began = time.monotonic()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "rota"), "solve", str(caseload), "--out", str(out),
+         "--time-limit", "120", "--workers", workers],
+        start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(8)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: every process at once
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr[-2000:]
+    assert time.monotonic() - began < 40
+    assert "interrupted" in stderr
+    rota, _ = read_rota(out)
+    assert validate(read_caseload(caseload), rota) == []
