@@ -30,6 +30,9 @@ Methods (``--methods``):
   takes no time limit and no seed.
 - ``routing``: :func:`benchmarks.routing_peer.routing_solve` (OR-Tools routing, worker-shift
   vehicles, no continuity rule) with ``--time-limit``.
+- ``ours@greedy``, ``ours@routing`` (optional): the baseline runs first, then our engine on
+  only the visits it placed (:func:`keep_placed`), so travel and continuity compare at equal
+  coverage; their objectives are on that smaller caseload and are left out of the gaps.
 
 Outputs under ``--out`` (default ``benchmarks/results``), stem ``ladder[-quick]-<date>``:
 ``.csv`` (one row per size, seed and method; rewritten after every run), ``-trace.csv``
@@ -72,7 +75,14 @@ GEOGRAPHY = "mixed"
 """Every rung is a mixed town-and-country caseload."""
 
 METHODS = ("ours", "greedy", "routing")
-"""Methods in report order."""
+"""Methods in report order (the default set)."""
+
+EQUAL_COVERAGE_METHODS = ("ours@greedy", "ours@routing")
+"""Our engine on only the visits a baseline placed (the baseline runs first in the same child):
+travel and continuity at the baseline's coverage. Optional; their objectives are on a smaller
+caseload, so they are left out of the gaps."""
+
+ALL_METHODS = METHODS + EQUAL_COVERAGE_METHODS
 
 DEFAULT_SEEDS = (1, 2, 3)
 DEFAULT_TIME_LIMIT_S = 60.0
@@ -143,8 +153,15 @@ def run_method(spec: dict) -> dict:
     method, limit, seed = spec["method"], float(spec["time_limit_s"]), int(spec["seed"])
     trace: list[dict] = []
     note = ""
+    if "@" in method:  # ours on the visits a baseline placed
+        baseline = method.split("@", 1)[1]
+        placed = (_run_greedy(caseload, travel) if baseline == "greedy"
+                  else _run_routing(caseload, limit, seed, travel)[0])
+        caseload = keep_placed(caseload, placed)
+        travel = build_travel(caseload)
+        note = f"on the {len(caseload.instances)} visits {baseline} placed; "
     began = time.perf_counter()
-    if method == "ours":
+    if method.startswith("ours"):
         from models.result import SolveParams
         from scheduler.solve import solve
 
@@ -158,29 +175,18 @@ def run_method(spec: dict) -> dict:
         wall = time.perf_counter() - began
         rota = result.rota
         first_valid = float(result.stats.get("first_valid_s", math.nan))
-        note = f"{result.status}"
+        note += f"{result.status}"
         if result.bound is not None:
             note += f"; bound {result.bound}"
     elif method == "greedy":
         from benchmarks.greedy import greedy_rota
 
-        rota = greedy_rota(caseload, travel=travel)
+        rota = _run_greedy(caseload, travel)
         wall = time.perf_counter() - began
         first_valid = wall
     elif method == "routing":
-        from benchmarks.routing_peer import routing_solve
-
-        outcome = routing_solve(caseload, limit, seed, travel=travel)
+        rota, first_valid, note = _run_routing(caseload, limit, seed, travel)
         wall = time.perf_counter() - began
-        rota = outcome.rota
-        first_valid = float(outcome.stats["first_solution_s"])
-        stats = outcome.stats
-        note = (f"{stats['blocks']} blocks; routed {stats['routed_visits']} visits; "
-                f"post-check dropped {stats['dropped_by_postfix']} "
-                f"{json.dumps(stats['dropped_by_postfix_rule'], sort_keys=True)}; search left "
-                f"out {stats['dropped_by_search_nodes']} nodes")
-        if stats["no_solution_blocks"]:
-            note += f"; {stats['no_solution_blocks']} block(s) without a solution"
     else:
         raise ValueError(f"unknown method {method!r}")
     peak_mb = peak_rss_mb()
@@ -190,7 +196,7 @@ def run_method(spec: dict) -> dict:
     violations = validate(caseload, rota, travel=travel)
     total, _ = objective(caseload, rota, travel=travel)
     kpis = compute_kpis(caseload, rota, travel=travel, objective=total)
-    if method == "ours":
+    if method.startswith("ours"):
         trace.append({"elapsed_s": round(wall, 2), "objective": total,
                       "placed": kpis["visits_assigned"], "visits": kpis["visits_total"]})
     priority = {v.id: v.priority for v in caseload.instances}
@@ -220,6 +226,40 @@ def run_method(spec: dict) -> dict:
         "note": note,
         "trace": trace,
     }
+
+
+def _run_greedy(caseload, travel):
+    from benchmarks.greedy import greedy_rota
+
+    return greedy_rota(caseload, travel=travel)
+
+
+def _run_routing(caseload, limit: float, seed: int, travel):
+    """OR-Tools routing: (rota or None, seconds to its first solution, note)."""
+    from benchmarks.routing_peer import routing_solve
+
+    outcome = routing_solve(caseload, limit, seed, travel=travel)
+    stats = outcome.stats
+    note = (f"{stats['blocks']} blocks; routed {stats['routed_visits']} visits; "
+            f"post-check dropped {stats['dropped_by_postfix']} "
+            f"{json.dumps(stats['dropped_by_postfix_rule'], sort_keys=True)}; search left "
+            f"out {stats['dropped_by_search_nodes']} nodes")
+    if stats["no_solution_blocks"]:
+        note += f"; {stats['no_solution_blocks']} block(s) without a solution"
+    return outcome.rota, float(stats["first_solution_s"]), note
+
+
+def keep_placed(caseload, rota):
+    """The caseload with only the visits (visit-days) ``rota`` placed; everything else (workers,
+    availability, last week's rota) as it was."""
+    placed = {a.visit_id for a in rota.assignments} if rota is not None else set()
+    days: dict[str, list[int]] = {}
+    for visit in caseload.instances:
+        if visit.id in placed:
+            days.setdefault(visit.template_id, []).append(visit.day)
+    templates = [t.model_copy(update={"days": tuple(days[t.visit_id])})
+                 for t in caseload.visits if t.visit_id in days]
+    return caseload.replace(visits=tuple(templates))
 
 
 def child_main(spec_path: str, out_path: str) -> int:
@@ -312,7 +352,7 @@ def make_row(instance: Instance, method: str, result: dict, time_limit_s: float,
     row.update({
         "size": instance.size, "seed": instance.seed, "method": method,
         "time_limit_s": "" if method == "greedy" else time_limit_s,
-        "workers": workers if method == "ours" else 1,
+        "workers": workers if method.startswith("ours") else 1,
         "customers": instance.customers, "care_workers": instance.care_workers,
         "shifts": instance.shifts, "caseload_sha": instance.sha,
     })
@@ -392,6 +432,7 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 def objective_gaps(rows: Sequence[dict]) -> dict[tuple[str, int, str], float]:
     """(size, seed, method) -> 100 (objective - best) / best, best over the valid runs of the
     same caseload."""
+    rows = [r for r in rows if r["method"] not in EQUAL_COVERAGE_METHODS]
     best: dict[tuple[str, int], float] = {}
     for r in rows:
         if r["status"] == "ok" and r["valid"] == "yes":
@@ -431,7 +472,7 @@ def summary_markdown(rows: Sequence[dict], methods: Sequence[str], title: str,
         w("**Interrupted run: partial results.**\n\n")
     limits = sorted({str(r["time_limit_s"]) for r in rows if r["time_limit_s"] != ""})
     seeds = sorted({int(r["seed"]) for r in rows})
-    workers = sorted({str(r["workers"]) for r in rows if r["method"] == "ours"})
+    workers = sorted({str(r["workers"]) for r in rows if r["method"].startswith("ours")})
     w(f"- Date: {date.today().isoformat()}; geography {GEOGRAPHY}; seeds "
       f"{', '.join(map(str, seeds))}; time limit {', '.join(limits) or '-'} s for ours and "
       f"routing (greedy has none); ours on {', '.join(workers) or '-'} CP-SAT worker(s).\n")
@@ -470,7 +511,8 @@ def summary_markdown(rows: Sequence[dict], methods: Sequence[str], title: str,
             cells = []
             for column, _, digits in SUMMARY_FIGURES:
                 if column == "gap":
-                    value = _mean(gaps[(size, int(r["seed"]), method)] for r in good)
+                    value = _mean(gaps[key] for r in good
+                                  if (key := (size, int(r["seed"]), method)) in gaps)
                 else:
                     value = _mean(r[column] for r in good)
                 cells.append(_fmt(value, digits))
@@ -514,6 +556,7 @@ def plot_gaps(rows, methods, path: Path, title: str) -> bool:
     plt = _pyplot()
     gaps = objective_gaps(rows)
     sizes = [s for s in SIZES if any(r["size"] == s for r in rows)]
+    methods = [m for m in methods if m not in EQUAL_COVERAGE_METHODS]
     if plt is None or not gaps or not sizes:
         return False
     fig, ax = plt.subplots(figsize=(1.6 * len(sizes) + 3, 4.5))
@@ -548,7 +591,7 @@ def plot_objective(rows, trace, path: Path, title: str) -> bool:
         for k, seed in enumerate(seeds):
             colour = f"C{k}"
             points = [t for t in trace if t["size"] == size and int(t["seed"]) == seed
-                      and _num(t["objective"]) is not None]
+                      and t["method"] == "ours" and _num(t["objective"]) is not None]
             points.sort(key=lambda t: float(t["elapsed_s"]))
             ax.plot([float(t["elapsed_s"]) for t in points],
                     [float(t["objective"]) for t in points], color=colour,
@@ -680,7 +723,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help=f"seconds for ours and routing (default {DEFAULT_TIME_LIMIT_S:g}, "
                              f"or {QUICK_TIME_LIMIT_S:g} with --quick)")
     parser.add_argument("--methods", default=",".join(METHODS),
-                        help=f"comma-separated subset of {','.join(METHODS)} (default all)")
+                        help=f"comma-separated subset of {','.join(ALL_METHODS)} (default "
+                             f"{','.join(METHODS)}; ours@<baseline> is our engine on only "
+                             f"the visits that baseline placed: equal coverage)")
     parser.add_argument("--workers", type=int, default=1,
                         help="CP-SAT workers for ours (default 1, like the single-threaded "
                              "peers)")
@@ -708,9 +753,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if args.time_limit <= 0:
         parser.error("--time-limit must be positive")
     args.methods = _split(args.methods)
-    unknown = [m for m in args.methods if m not in METHODS]
+    unknown = [m for m in args.methods if m not in ALL_METHODS]
     if unknown:
-        parser.error(f"unknown method(s) {','.join(unknown)}; choose from {','.join(METHODS)}")
+        parser.error(f"unknown method(s) {','.join(unknown)}; choose from "
+                     f"{','.join(ALL_METHODS)}")
     bad = [s for s in args.sizes if s not in SIZES]
     if bad:
         parser.error(f"unknown size(s) {','.join(bad)}; choose from {','.join(SIZES)}")
@@ -726,7 +772,7 @@ def summarize(paths: Sequence[Path], out: Path, stem: str | None) -> int:
             trace.extend(read_csv(trace_path))
     if not rows:
         raise SystemExit("no rows in " + ", ".join(map(str, paths)))
-    methods = [m for m in METHODS if any(r["method"] == m for r in rows)]
+    methods = [m for m in ALL_METHODS if any(r["method"] == m for r in rows)]
     stem = stem or f"ladder-merged-{date.today().isoformat()}"
     out.mkdir(parents=True, exist_ok=True)
     write_csv(rows, CSV_COLUMNS, out / f"{stem}.csv")

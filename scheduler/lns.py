@@ -46,6 +46,9 @@ SUBSOLVE_S = 0.5
 REWEIGH_EVERY = 20
 """Iterations between updates of the operators' weights."""
 
+EXACT_UNASSIGNED_RUNS = 7
+"""Runs at most in an exact_unassigned neighbourhood."""
+
 EXACT_START_WEIGHT = 0.3
 """Starting weight of the CP-SAT operators (the others start at 1): they cost about a hundred
 times more per call, so they earn their share by the improvement they bring per second."""
@@ -432,7 +435,7 @@ def exact_unassigned(search: Search) -> None:
     shifts = shifts[: int(inst.required[v]) + 2]
     for u in [u for s in list(shifts) for u in _in_window(plan, v, s)]:
         others = [s for s in _allowed_shifts(plan, u) if s not in shifts]
-        if others and len(shifts) < 7:
+        if others and len(shifts) < EXACT_UNASSIGNED_RUNS:
             shifts.append(rng.choice(others))
     day = int(inst.day[v])
     free = set(shifts)

@@ -190,3 +190,27 @@ def test_greedy_waits_for_the_later_worker_of_a_double_handed_visit():
     rota = greedy_rota(caseload)
     assert validate(caseload, rota) == []
     assert [r.start for r in rows_of(rota, "V1-Mon")] == [9 * 60 + 6] * 2
+
+
+def test_keep_placed_keeps_exactly_the_placed_visit_days(generated_s):
+    from benchmarks.ladder import keep_placed
+
+    rota = greedy_rota(generated_s)
+    kept = keep_placed(generated_s, rota)
+    placed = {a.visit_id for a in rota.assignments}
+    assert {v.id for v in kept.instances} == placed
+    assert len(placed) < len(generated_s.instances)  # the greedy leaves some out on S
+    assert kept.workers == generated_s.workers and kept.availability == generated_s.availability
+
+
+def test_ours_at_greedy_plans_the_greedy_visits_at_equal_coverage(generated_s, tmp_path):
+    from benchmarks.ladder import run_method
+    from scheduler.io import write_caseload
+
+    path = tmp_path / "s.json"
+    write_caseload(generated_s, path)
+    placed = len({a.visit_id for a in greedy_rota(generated_s).assignments})
+    result = run_method({"caseload": str(path), "method": "ours@greedy", "time_limit_s": 3,
+                         "seed": 1, "workers": 1})
+    assert result["valid"] and result["visits"] == placed
+    assert result["note"].startswith(f"on the {placed} visits greedy placed")
