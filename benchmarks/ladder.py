@@ -179,7 +179,6 @@ def run_method(spec: dict) -> dict:
         if result.bound is not None:
             note += f"; bound {result.bound}"
     elif method == "greedy":
-
         rota = _run_greedy(caseload, travel)
         wall = time.perf_counter() - began
         first_valid = wall
