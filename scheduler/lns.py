@@ -49,9 +49,14 @@ REWEIGH_EVERY = 20
 EXACT_UNASSIGNED_RUNS = 7
 """Runs at most in an exact_unassigned neighbourhood."""
 
-EXACT_START_WEIGHT = 0.3
-"""Starting weight of the CP-SAT operators (the others start at 1): they cost about a hundred
-times more per call, so they earn their share by the improvement they bring per second."""
+TIME_SHARE_FLOOR = 0.05
+"""The least share of the search time an operator gets, relative to the best one's."""
+
+MIN_CALL_S = 2e-4
+"""Seconds per call assumed at least (an operator that finds nothing to do returns at once)."""
+
+FOR_WAITING_VISITS = frozenset({"unassigned", "team_swap", "exact_unassigned"})
+"""Operators that only act on visits left out: not chosen while every visit is placed."""
 
 
 @dataclass
@@ -106,9 +111,7 @@ class Search:
         self.capacity = available_minutes(inst)
         self.customers = [c for c, visits in enumerate(self.visits_of_customer) if visits]
         self.operators = dict(OPERATORS)
-        weights = self.start_weights or {
-            name: EXACT_START_WEIGHT if name.startswith("exact") else 1.0 for name in OPERATORS
-        }
+        weights = self.start_weights or dict.fromkeys(OPERATORS, 1.0)
         self.stats = {name: OperatorStats(weight=weights[name]) for name in self.operators}
 
     # ------------------------------------------------------------------------- main loop
@@ -183,16 +186,26 @@ class Search:
         return False
 
     def _choose(self) -> str:
-        """An operator, with probability by recent improvement per second (floored)."""
+        """An operator, so that each one's share of the time follows its recent improvement
+        per second (floored at TIME_SHARE_FLOOR of the best's): the chance of a call is that
+        share over the operator's mean seconds per call."""
         if self.iteration % REWEIGH_EVERY == 0:
             for stat in self.stats.values():
                 rate = stat.recent_gain / stat.recent_seconds if stat.recent_seconds else 1.0
                 stat.weight = 0.7 * stat.weight + 0.3 * rate
                 stat.recent_gain = stat.recent_seconds = 0.0
-        names = list(self.operators)
+        waiting = self.plan.unassigned_points > 0
+        names = [n for n in self.operators if waiting or n not in FOR_WAITING_VISITS]
         weights = [self.stats[n].weight for n in names]
-        floor = 0.05 * max(weights) if max(weights) > 0 else 1.0
-        return self.rng.choices(names, [max(w, floor) for w in weights])[0]
+        floor = TIME_SHARE_FLOOR * max(weights) if max(weights) > 0 else 1.0
+        chances = [max(w, floor) / self._seconds_per_call(n) for n, w in zip(names, weights)]
+        return self.rng.choices(names, chances)[0]
+
+    def _seconds_per_call(self, name: str) -> float:
+        stat = self.stats[name]
+        if stat.calls:
+            return max(MIN_CALL_S, stat.total_seconds / stat.calls)
+        return SUBSOLVE_S if name.startswith("exact") else 1e-3
 
     def _report(self, elapsed: float) -> None:
         if self.limits.log_every_s is None:
