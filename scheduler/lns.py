@@ -143,10 +143,6 @@ class Search:
             plan.restore(self.best_state)
         self._report(time.monotonic() - started)
 
-    def weights(self) -> dict[str, float]:
-        """The operators' current adaptive weights (to carry into a later search)."""
-        return {name: stat.weight for name, stat in self.stats.items()}
-
     def _done(self, started: float, last_gain: float) -> bool:
         now = time.monotonic()
         if now >= self.limits.deadline:
