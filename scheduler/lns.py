@@ -40,6 +40,12 @@ logger = logging.getLogger(__name__)
 NEAREST = 12
 """Neighbouring customers kept per customer for the related-customer operators."""
 
+RUIN_CUSTOMERS = 4
+RUIN_VISITS = 12
+"""A related-customers ruin takes out up to RUIN_CUSTOMERS customers, or more where customers
+have few visits each (a routing instance: one visit per customer), up to about RUIN_VISITS
+visits (capped by the NEAREST neighbours kept)."""
+
 SUBSOLVE_S = 0.5
 """Time limit of one CP-SAT neighbourhood, seconds."""
 
@@ -110,6 +116,8 @@ class Search:
         self.locked = set(inst.pins)
         self.capacity = available_minutes(inst)
         self.customers = [c for c, visits in enumerate(self.visits_of_customer) if visits]
+        visits_per_customer = inst.n_visits / max(1, len(self.customers))
+        self.max_ruin_customers = max(RUIN_CUSTOMERS, round(RUIN_VISITS / visits_per_customer))
         self.operators = dict(OPERATORS)
         weights = self.start_weights or dict.fromkeys(OPERATORS, 1.0)
         self.stats = {name: OperatorStats(weight=weights[name]) for name in self.operators}
@@ -187,8 +195,9 @@ class Search:
         share over the operator's mean seconds per call."""
         if self.iteration % REWEIGH_EVERY == 0:
             for stat in self.stats.values():
-                rate = stat.recent_gain / stat.recent_seconds if stat.recent_seconds else 1.0
-                stat.weight = 0.7 * stat.weight + 0.3 * rate
+                if stat.recent_seconds:  # an operator not called lately keeps its weight
+                    rate = stat.recent_gain / stat.recent_seconds
+                    stat.weight = 0.7 * stat.weight + 0.3 * rate
                 stat.recent_gain = stat.recent_seconds = 0.0
         waiting = self.plan.unassigned_points > 0
         names = [n for n in self.operators if waiting or n not in FOR_WAITING_VISITS]
@@ -285,7 +294,9 @@ def costly_customers(search: Search) -> None:
 
 
 def _customers_ruin(search: Search, seed: int) -> None:
-    count = search.rng.randint(1, 4)
+    """Take out the seed customer and up to a few of its nearest (up to RUIN_CUSTOMERS, or
+    more when customers have few visits each, up to about RUIN_VISITS visits), put back."""
+    count = search.rng.randint(1, search.max_ruin_customers)
     customers = [seed] + search.nearest[seed][: count - 1]
     removed = search.take_out(v for c in customers for v in search.visits_of_customer[c])
     search.recreate(removed + search.unassigned_of(customers))
