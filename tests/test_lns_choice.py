@@ -1,0 +1,57 @@
+"""How the LNS picks its next operator: time shares by improvement per second, so a slow
+operator is called less often for the same share; operators for left-out visits only while
+a visit is left out."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from pathlib import Path
+
+from scheduler.construct import construct
+from scheduler.io import read_caseload
+from scheduler.lns import FOR_WAITING_VISITS, Limits, Search
+from scheduler.plan import Plan
+from scheduler.prepare import prepare
+
+TINY = Path(__file__).resolve().parents[1] / "data" / "samples" / "tiny"
+
+
+def search_of_tiny() -> Search:
+    plan = Plan(prepare(read_caseload(TINY)))
+    construct(plan, random.Random(1))
+    return Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 60), seed=1)
+
+
+def choices(search: Search, n: int) -> Counter:
+    """n picks with the weights as they stand (iteration 1 never triggers a reweighing)."""
+    search.iteration = 1
+    return Counter(search._choose() for _ in range(n))
+
+
+def test_equal_weights_give_a_slow_operator_calls_in_inverse_proportion_to_its_cost():
+    search = search_of_tiny()
+    for name, stat in search.stats.items():
+        stat.weight, stat.calls, stat.total_seconds = 1.0, 100, 0.1  # 1 ms a call
+    search.stats["exact_day"].total_seconds = 50.0  # 0.5 s a call: 500 times slower
+    counts = choices(search, 20_000)
+    fast = [counts[n] for n in search.operators
+            if n != "exact_day" and n not in FOR_WAITING_VISITS]
+    assert counts["exact_day"] < 0.01 * min(fast)
+    assert min(fast) > 0.5 * max(fast)  # equal weights, equal cost: about equal calls
+
+
+def test_a_higher_rate_buys_a_larger_time_share():
+    search = search_of_tiny()
+    for stat in search.stats.values():
+        stat.weight, stat.calls, stat.total_seconds = 1.0, 100, 0.1
+    search.stats["day_cluster"].weight = 10.0
+    counts = choices(search, 20_000)
+    assert counts["day_cluster"] > 5 * counts["related_customers"]
+
+
+def test_operators_for_left_out_visits_wait_until_a_visit_is_left_out():
+    search = search_of_tiny()
+    assert search.plan.unassigned_points == 0  # tiny: construction places everything
+    assert not FOR_WAITING_VISITS & set(choices(search, 5_000))
