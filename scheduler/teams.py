@@ -25,7 +25,8 @@ SPARE_POINTS = 20
 busy member need not leave the visit out (exact team choice)."""
 
 COVER_TIME_S = 0.2
-"""Time limit of one exact team choice, seconds."""
+"""Deterministic time limit of one exact team choice (CP-SAT's deterministic seconds; the
+models are small and usually solved to optimality in milliseconds)."""
 
 
 def available_minutes(inst) -> list[float]:
@@ -146,7 +147,7 @@ def covering_team(
     """The new members (beyond ``fixed``) that, with the fixed ones, cover the most visit
     minutes (a double-handed visit needs two members able to take it), then give the most
     visits a spare member, then have the highest ``preference``; at most ``cap`` in all.
-    A small CP-SAT model, solved within COVER_TIME_S."""
+    A small CP-SAT model, solved within COVER_TIME_S; no members when it finds nothing."""
     inst, duration = plan.inst, plan.tables.duration
     model = cp_model.CpModel()
     member = {w: model.new_bool_var(f"member_{w}") for w in sorted(preference)}
@@ -159,12 +160,14 @@ def covering_team(
         spare = model.new_bool_var(f"spare_{v}")
         model.add(covered <= able_count)
         model.add(able_count >= need + 1).only_enforce_if(spare)
-        points += [COVER_POINTS * int(duration[v]) * covered, SPARE_POINTS * int(duration[v]) * spare]
+        minutes = int(duration[v])
+        points += [COVER_POINTS * minutes * covered, SPARE_POINTS * minutes * spare]
     scale = max(preference.values(), default=1.0) or 1.0
     points += [int(100 * preference[w] / scale) * x for w, x in member.items()]
     model.maximize(sum(points))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = COVER_TIME_S
+    solver.parameters.max_deterministic_time = COVER_TIME_S  # the same answer under any load
+    solver.parameters.max_time_in_seconds = 10 * COVER_TIME_S
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     solver.parameters.catch_sigint_signal = False  # CP-SAT would leave Ctrl-C unhandled
