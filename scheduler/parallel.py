@@ -140,7 +140,7 @@ def _gather(futures) -> tuple[list, bool]:
                 break
             except KeyboardInterrupt:
                 interrupted = True
-            except Exception as error:  # noqa: BLE001 - a process killed by Ctrl-C
+            except Exception as error:  # a process killed by Ctrl-C
                 if not interrupted:
                     raise
                 logger.warning("a search process stopped without a result: %s", error)

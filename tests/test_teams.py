@@ -35,7 +35,7 @@ def test_planned_team_covers_the_double_handed_visit_within_the_cap():
 
 
 def test_construction_places_every_visit_with_the_covering_team():
-    rota, plan = solve_heuristic(morning_and_evening_pair())
+    rota, _ = solve_heuristic(morning_and_evening_pair())
     assert not rota.unassigned
     assert sorted({a.worker_id for a in rota.assignments}) == ["B", "C"]
 
