@@ -365,7 +365,8 @@ def unassigned(search: Search) -> None:
     """Make room for a visit left out: in turn, for a few of the runs it could join (pairs of
     runs for a double-handed visit; its customer's team members' when the team is full), take
     out the visits in its window, place it there and put them back elsewhere; keep the first
-    attempt that places every one of them."""
+    attempt that lowers the objective (every visit back in place, or a lower-priority one left
+    out in its stead)."""
     plan, inst, rng = search.plan, search.plan.inst, search.rng
     waiting = [v for v in plan.unassigned_visits() if v not in search.locked]
     if not waiting:
@@ -379,12 +380,13 @@ def unassigned(search: Search) -> None:
         else [[a, b] for i, a in enumerate(shifts[:5]) for b in shifts[i + 1:6]
               if int(inst.shift_worker[a]) != int(inst.shift_worker[b])]
     )
+    before = plan.objective()
     for chosen in attempts:
         plan.begin()
         removed = search.take_out(u for s in chosen for u in _in_window(plan, v, s))
         if insert(plan, v, noise=rng, shifts=chosen):
             search.recreate(removed)
-            if all(plan.is_assigned(u) for u in removed):
+            if plan.objective() < before:
                 plan.commit()
                 return
         plan.rollback()
