@@ -136,7 +136,8 @@ class Search:
         try:
             while not self._done(started, last_gain):
                 now = time.monotonic()
-                fraction = min(1.0, (now - started) / max(1e-9, limits.deadline - started))
+                fraction = (self.iteration / limits.iterations if limits.iterations
+                            else min(1.0, (now - started) / max(1e-9, limits.deadline - started)))
                 temperature = temperature0 * (0.01 ** (first + (last - first) * fraction))
                 if self._step(temperature):
                     last_gain = time.monotonic()
@@ -177,7 +178,8 @@ class Search:
             plan.rollback()
         self.iteration += 1
         stat.calls += 1
-        spent = time.monotonic() - began
+        spent = (time.monotonic() - began if self.limits.iterations is None
+                 else _nominal_seconds(name))  # an iteration budget: the same choices anywhere
         stat.recent_seconds += spent
         stat.total_seconds += spent
         stat.accepted += accept
@@ -210,7 +212,7 @@ class Search:
         stat = self.stats[name]
         if stat.calls:
             return max(MIN_CALL_S, stat.total_seconds / stat.calls)
-        return SUBSOLVE_S if name.startswith("exact") else 1e-3
+        return _nominal_seconds(name)
 
     def _report(self, elapsed: float) -> None:
         if self.limits.log_every_s is None:
@@ -256,6 +258,12 @@ class Search:
             v for c in customers for v in self.visits_of_customer[c]
             if not self.plan.is_assigned(v)
         ]
+
+
+def _nominal_seconds(name: str) -> float:
+    """A typical call's seconds: what the operator choice assumes before measuring, and always
+    under an iteration budget (so that a seed gives the same rota on any machine)."""
+    return SUBSOLVE_S if name.startswith("exact") else 1e-3
 
 
 def starting_temperature(plan: Plan) -> float:
