@@ -112,9 +112,7 @@ class _Greedy:
     def __init__(self, caseload: Caseload, travel: TravelMatrix) -> None:
         self.c = caseload
         self.travel = travel
-        n_customers = len(caseload.customers)
-        self.customer_place = {cu.customer_id: i for i, cu in enumerate(caseload.customers)}
-        self.home = {w.worker_id: n_customers + j for j, w in enumerate(caseload.workers)}
+        self.place_index = travel.index  # customer or worker id -> row of the travel matrix
         self.minutes = {mode: m.tolist() for mode, m in travel.minutes.items()}
         self.shifts: dict[tuple[str, int], list[Shift]] = defaultdict(list)
         for shift in caseload.shifts:
@@ -228,7 +226,7 @@ class _Greedy:
         if wid not in team and len(team) >= c.team_cap(v.customer_id):
             rejected["team cap"] += 1
             return []
-        home = self.home[wid]
+        home = self.place_index[wid]
         d = v.duration_min
         day_cap = worker.max_hours_day * 60
         week_cap = worker.max_hours_week * 60
@@ -297,7 +295,7 @@ class _Greedy:
         rejected = _Rejections()
         if len(qualified) < v.workers_required:
             return rejected.reason(v, len(qualified))
-        place = self.customer_place[v.customer_id]
+        place = self.place_index[v.customer_id]
         allowed = self.gap_intervals(v)
         pinned = {pin.worker_id for pin in self.pins.get(v.id, ())}
         for pin in self.pins.get(v.id, ()):
@@ -345,7 +343,7 @@ class _Greedy:
 
     def place(self, v: VisitInstance, options: list[_Option], start: int) -> None:
         end = start + v.duration_min
-        place = self.customer_place[v.customer_id]
+        place = self.place_index[v.customer_id]
         for option in options:
             insort(self.runs[option.shift.id], _Stop(start, end, v.id, place, v.load))
             self.worked_day[(option.worker, v.day)] += option.delta_worked
@@ -363,7 +361,7 @@ class _Greedy:
             if not run:
                 continue
             worker = self.c.worker_by_id[shift.worker_id]
-            here = self.home[worker.worker_id]
+            here = self.place_index[worker.worker_id]
             base = shift.day * MINUTES_PER_DAY
             for stop in run:
                 rows.append(Assignment(

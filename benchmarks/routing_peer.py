@@ -135,9 +135,7 @@ class _Data:
     def __init__(self, caseload: Caseload, travel: TravelMatrix) -> None:
         self.c = caseload
         self.travel = travel
-        n_customers = len(caseload.customers)
-        self.customer_place = {cu.customer_id: i for i, cu in enumerate(caseload.customers)}
-        self.home = {w.worker_id: n_customers + j for j, w in enumerate(caseload.workers)}
+        self.place_index = travel.index  # customer or worker id -> row of the travel matrix
         self.weights = resolve_weights(caseload.weights)
         self.shifts_by_day: dict[int, list[Shift]] = defaultdict(list)
         for shift in caseload.shifts:
@@ -163,7 +161,7 @@ class _Data:
     def can_hold(self, shift: Shift, v: VisitInstance) -> bool:
         """The shift can hold the visit alone: window, travel from and to home, daily hours."""
         worker = self.c.worker_by_id[shift.worker_id]
-        home, place = self.home[worker.worker_id], self.customer_place[v.customer_id]
+        home, place = self.place_index[worker.worker_id], self.place_index[v.customer_id]
         there, back = self.leg(worker.transport, home, place), self.leg(worker.transport, place,
                                                                         home)
         start = max(v.earliest, shift.start + there)
@@ -235,13 +233,13 @@ class _BlockModel:
         # nodes: homes first (one per worker of the block), then visit nodes
         workers = sorted({s.worker_id for s in block.shifts})
         home_node = {w: i for i, w in enumerate(workers)}
-        node_place = [data.home[w] for w in workers]
+        node_place = [data.place_index[w] for w in workers]
         node_visit: list[VisitInstance | None] = [None] * len(workers)
         pairs = []
         for v in block.visits:
             first = len(node_place)
             for _ in range(v.workers_required):
-                node_place.append(data.customer_place[v.customer_id])
+                node_place.append(data.place_index[v.customer_id])
                 node_visit.append(v)
             if v.workers_required == 2:
                 pairs.append((first, first + 1))
@@ -436,8 +434,8 @@ class _Week:
             return 0
         shift = self.shift_by_id[sid]
         worker = self.c.worker_by_id[shift.worker_id]
-        home = self.data.home[worker.worker_id]
-        path = [home, *(self.data.customer_place[self.c.instance_by_id[v].customer_id]
+        home = self.data.place_index[worker.worker_id]
+        path = [home, *(self.data.place_index[self.c.instance_by_id[v].customer_id]
                         for v, _ in route), home]
         travel = sum(self.data.leg(worker.transport, a, b) for a, b in zip(path, path[1:]))
         return travel + sum(self.c.instance_by_id[v].duration_min for v, _ in route)
@@ -575,11 +573,11 @@ class _Week:
         for sid, route in self.routes.items():
             shift = self.shift_by_id[sid]
             worker = c.worker_by_id[shift.worker_id]
-            here = data.home[worker.worker_id]
+            here = data.place_index[worker.worker_id]
             base = shift.day * MINUTES_PER_DAY
             for v, t in route:
                 instance = c.instance_by_id[v]
-                there = data.customer_place[instance.customer_id]
+                there = data.place_index[instance.customer_id]
                 rows.append(Assignment(
                     visit_id=v, customer_id=instance.customer_id, worker_id=worker.worker_id,
                     day=shift.day, start=t - base, end=t - base + instance.duration_min,
