@@ -543,10 +543,13 @@ def _pyplot():
     return plt
 
 
-def _save(fig, path: Path) -> None:
+def _save(plt, fig, path: Path) -> None:
+    """Lay the figure out, write it to ``path`` (PNG, atomically) and close it."""
+    fig.tight_layout()
     tmp = path.with_name(path.name + ".tmp")
     fig.savefig(tmp, dpi=120, format="png")
     os.replace(tmp, path)
+    plt.close(fig)
 
 
 def plot_gaps(rows, methods, path: Path, title: str) -> bool:
@@ -570,9 +573,7 @@ def plot_gaps(rows, methods, path: Path, title: str) -> bool:
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    _save(fig, path)
-    plt.close(fig)
+    _save(plt, fig, path)
     return True
 
 
@@ -607,9 +608,7 @@ def plot_objective(rows, trace, path: Path, title: str) -> bool:
         ax.legend(fontsize=6)
     axes[0][0].set_ylabel("objective (points, log)")
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    _save(fig, path)
-    plt.close(fig)
+    _save(plt, fig, path)
     return True
 
 
@@ -639,9 +638,7 @@ def plot_travel_continuity(rows, methods, path: Path, title: str) -> bool:
         ax.legend(fontsize=7)
     axes[0][0].set_ylabel("travel hours (week)")
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    _save(fig, path)
-    plt.close(fig)
+    _save(plt, fig, path)
     return True
 
 
