@@ -17,7 +17,7 @@ class SolveParams(Frozen):
 
     time_limit_s: float = Field(60.0, gt=0, description="wall-clock limit of the whole solve, s")
     seed: int = Field(0, description="random seed; the same seed and workers give the same rota")
-    workers: int = Field(2, ge=1, description="CP-SAT search workers (CPU threads)")
+    workers: int = Field(2, ge=1, description="CPU cores: parallel searches and CP-SAT threads")
     iterations: int | None = Field(
         None, ge=0, description="stop the search after this many LNS iterations; None = no limit"
     )

@@ -98,7 +98,7 @@ def schema() -> None:
 @click.option("--seed", type=int, default=1, show_default=True,
               help="Random seed: the same seed, workers and iterations give the same rota.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
-              help="CPU threads for CP-SAT.")
+              help="CPU cores to use: searches run side by side, and CP-SAT threads.")
 @click.option("--stall", type=click.FloatRange(min=0.1), default=None,
               help="Stop after this many seconds without improvement.")
 @click.option("--iterations", type=click.IntRange(min=0), default=None,

@@ -108,6 +108,8 @@ class Search:
     best_state: tuple | None = None
     iteration: int = 0
     start_weights: dict[str, float] | None = None
+    on_best: Callable[[int, int, int], None] | None = None
+    """Called with (objective, visits placed, iterations) at each new best."""
 
     def __post_init__(self) -> None:
         inst = self.plan.inst
@@ -188,6 +190,8 @@ class Search:
         if accept and after < self.best_objective:
             self.best_objective = after
             self.best_state = plan.copy_state()
+            if self.on_best:
+                self.on_best(after, plan.inst.n_visits - len(plan.waiting), self.iteration)
             return True
         return False
 

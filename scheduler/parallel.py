@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
+import multiprocessing
 import random
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from scheduler.lns import Limits, OperatorStats, Search, log_operators, starting_temperature
 from scheduler.plan import Plan
@@ -31,8 +34,8 @@ LEGS = 8
 MIN_LEG_S = 3.0
 MAX_LEG_S = 20.0
 
-_process_plan: dict[str, Plan] = {}
-"""The plan each worker process searches (built once per process)."""
+_process: dict = {}
+"""In each worker process: the plan it searches (built once) and the shared scoreboard."""
 
 
 @dataclass
@@ -53,34 +56,38 @@ def cooperative_search(
     progress: Callable[[dict], None] | None = None,
 ) -> Plan:
     """Improve ``plan`` with ``processes`` searches in parallel until ``limits.deadline`` or a
-    stall of ``limits.stall_s``; return the best plan (Ctrl-C stops at the best so far)."""
+    stall of ``limits.stall_s``; return the best plan (Ctrl-C stops at the best so far).
+    Progress is logged every ``limits.log_every_s`` with the best any process has found."""
     started = time.monotonic()
     schedule = _Schedule(started, limits.deadline, starting_temperature(plan))
     best = _Best(plan.objective(), plan.copy_state(), found_at=started)
+    board = _Scoreboard(processes, plan.inst)
+    reporter = _Reporter(plan.inst, started, limits.log_every_s, progress)
     totals: dict[str, OperatorStats] = {}
-    _report(plan, best, started, totals, progress)
+    reporter.report(best.objective, board.placed(best.state), 0)
     try:
         with ProcessPoolExecutor(processes, initializer=_start_process,
-                                 initargs=(plan.inst,)) as pool:
+                                 initargs=(plan.inst, board.values)) as pool:
             for leg in itertools.count():
                 now = time.monotonic()
                 stalled = limits.stall_s is not None and now - best.found_at >= limits.stall_s
                 if now >= limits.deadline - 0.5 or stalled:
                     break
                 leg_limits = schedule.leg(now)
+                board.reset(best, _calls(totals))
                 futures = [
                     pool.submit(_leg, best.state, seed * 1009 + leg * processes + k, leg_limits,
-                                best.weights)
+                                best.weights, k)
                     for k in range(processes)
                 ]
-                results, interrupted = _gather(futures)
+                results, interrupted = _gather(futures, reporter, board)
                 _absorb(best, totals, results)
-                _report(plan, best, started, totals, progress)
                 if interrupted:
                     break
     except KeyboardInterrupt:  # between legs
         logger.warning("interrupted: keeping the best rota found so far")
     plan.restore(best.state)
+    reporter.report(best.objective, board.placed(best.state), _calls(totals))
     log_operators(totals)
     return plan
 
@@ -116,28 +123,38 @@ def _absorb(best: _Best, totals: dict[str, OperatorStats], results) -> None:
             best.weights = {name: stat.weight for name, stat in stats.items()}
 
 
-def _start_process(inst: Instance) -> None:
-    _process_plan["plan"] = Plan(inst)
+def _start_process(inst: Instance, scoreboard) -> None:
+    _process["plan"] = Plan(inst)
+    _process["scoreboard"] = scoreboard
 
 
-def _leg(state, seed: int, limits: Limits, weights: dict[str, float] | None):
-    """One leg in a worker process: (best objective, best state, operator statistics)."""
-    plan = _process_plan["plan"]
+def _leg(state, seed: int, limits: Limits, weights: dict[str, float] | None, slot: int):
+    """One leg in a worker process: (best objective, best state, operator statistics). Each
+    new best is posted to the process's ``slot`` of the scoreboard."""
+    plan = _process["plan"]
     plan.restore(state)
-    search = Search(plan, random.Random(seed), limits, seed=seed, start_weights=weights)
+    search = Search(plan, random.Random(seed), limits, seed=seed, start_weights=weights,
+                    on_best=partial(_post, _process["scoreboard"], slot))
     search.run()
     return search.best_objective, search.best_state, search.stats
 
 
-def _gather(futures) -> tuple[list, bool]:
+def _post(values, slot: int, objective: int, placed: int, iterations: int) -> None:
+    values[3 * slot: 3 * slot + 3] = [objective, placed, iterations]
+
+
+def _gather(futures, reporter: _Reporter, board: _Scoreboard) -> tuple[list, bool]:
     """The legs' results, and whether Ctrl-C was pressed (each process then returns its best
-    so far; one cut off mid-change is left out)."""
+    so far; one cut off mid-change is left out). Progress is reported from the scoreboard
+    while they run."""
     results, interrupted = [], False
     for future in futures:
         while True:
             try:
-                results.append(future.result())
+                results.append(future.result(timeout=None if interrupted else reporter.due_in()))
                 break
+            except TimeoutError:
+                reporter.tick(*board.best())
             except KeyboardInterrupt:
                 interrupted = True
             except Exception as error:  # a process killed by Ctrl-C
@@ -148,16 +165,68 @@ def _gather(futures) -> tuple[list, bool]:
     return results, interrupted
 
 
-def _report(plan: Plan, best: _Best, started: float, totals, progress) -> None:
-    inst = plan.inst
-    info = {"elapsed_s": round(time.monotonic() - started, 1),
-            "iterations": sum(stat.calls for stat in totals.values()),
-            "placed": inst.n_visits - _unassigned_count(inst, best.state[0]),
-            "visits": inst.n_visits, "objective": best.objective}
-    logger.info("lns %6.1fs  it %6d  placed %d/%d  objective %d", info["elapsed_s"],
-                info["iterations"], info["placed"], info["visits"], info["objective"])
-    if progress:
-        progress(info)
+class _Scoreboard:
+    """The best objective, visits placed and iterations of each process's current leg, in
+    shared memory (each process writes its own slot; the coordinator reads them all)."""
+
+    def __init__(self, processes: int, inst: Instance):
+        self.inst = inst
+        self.values = multiprocessing.Array("q", 3 * processes, lock=False)
+        self.base_iterations = 0
+
+    def reset(self, best: _Best, iterations: int) -> None:
+        """Each slot starts a leg at the best plan so far, with no iterations."""
+        placed = self.placed(best.state)
+        for slot in range(len(self.values) // 3):
+            _post(self.values, slot, best.objective, placed, 0)
+        self.base_iterations = iterations
+
+    def best(self) -> tuple[int, int, int]:
+        """(objective, placed) of the best plan posted, and the iterations so far."""
+        triples = [self.values[i:i + 3] for i in range(0, len(self.values), 3)]
+        objective, placed, _ = min(triples)
+        return objective, placed, self.base_iterations + sum(t[2] for t in triples)
+
+    def placed(self, state) -> int:
+        return self.inst.n_visits - _unassigned_count(self.inst, state[0])
+
+
+@dataclass
+class _Reporter:
+    """Logs the search's progress (at most every ``every_s`` seconds; never when None) and
+    passes it to the ``progress`` callback."""
+
+    inst: Instance
+    started: float
+    every_s: float | None
+    progress: Callable[[dict], None] | None
+    last: float = -math.inf
+
+    def due_in(self) -> float | None:
+        """Seconds until the next report is due (None: never)."""
+        if self.every_s is None:
+            return None
+        return max(0.01, self.last + self.every_s - time.monotonic())
+
+    def tick(self, objective: int, placed: int, iterations: int) -> None:
+        """Report if one is due."""
+        if self.every_s is not None and time.monotonic() - self.last >= self.every_s:
+            self.report(objective, placed, iterations)
+
+    def report(self, objective: int, placed: int, iterations: int) -> None:
+        if self.every_s is None:
+            return
+        self.last = time.monotonic()
+        info = {"elapsed_s": round(self.last - self.started, 1), "iterations": iterations,
+                "placed": placed, "visits": self.inst.n_visits, "objective": objective}
+        logger.info("lns %6.1fs  it %6d  placed %d/%d  objective %d", info["elapsed_s"],
+                    iterations, placed, info["visits"], objective)
+        if self.progress:
+            self.progress(info)
+
+
+def _calls(totals: dict[str, OperatorStats]) -> int:
+    return sum(stat.calls for stat in totals.values())
 
 
 def _unassigned_count(inst: Instance, runs) -> int:

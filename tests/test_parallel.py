@@ -29,6 +29,22 @@ def test_two_process_search_returns_a_valid_better_rota():
     assert result.objective < constructed.objective()
 
 
+def test_two_process_search_reports_progress_at_the_interval_asked():
+    """Progress comes every log_every_s with the best any process has found so far, not once
+    per leg (legs here are 3 s)."""
+    c = generate("S", "mixed", 1)
+    seen = []
+    result = solve(c, SolveParams(time_limit_s=6, seed=1, workers=2, log_every_s=0.5),
+                   progress=seen.append)
+    times = [info["elapsed_s"] for info in seen]
+    assert len(seen) >= 10
+    assert max(b - a for a, b in zip(times, times[1:])) < 1.5
+    objectives = [info["objective"] for info in seen]
+    assert objectives == sorted(objectives, reverse=True)
+    assert objectives[-1] == result.stats["engine_objective"]
+    assert len(set(objectives[1:-1])) > 2  # improvements show up within legs
+
+
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_ctrl_c_stops_the_search_with_the_best_rota_written(tmp_path: Path, workers: str):
     """Also a guard that no CP-SAT solve leaves SIGINT unhandled (its own handler, when
