@@ -8,8 +8,6 @@ Operators (each takes the search, changes the plan, and is undone if rejected):
 - day cluster: visits near one visit in place and time on its day (routing);
 - short run: empty a run of one to three visits into the others (fewer, fuller runs);
 - unassigned: make room for a visit left out by taking out the visits in its way;
-- team swap: a visit left out because its customer's team is full and busy: release the
-  member with the fewest of the customer's visits and rebuild the team around the visit;
 - rebuild customer: choose a customer's whole team again from who can take which of their
   visits now, and put every visit of theirs back within it;
 - exact day: CP-SAT rebuilds the runs of a few neighbouring workers on one day, optimally
@@ -61,7 +59,7 @@ TIME_SHARE_FLOOR = 0.05
 MIN_CALL_S = 2e-4
 """Seconds per call assumed at least (an operator that finds nothing to do returns at once)."""
 
-FOR_WAITING_VISITS = frozenset({"unassigned", "team_swap", "exact_unassigned"})
+FOR_WAITING_VISITS = frozenset({"unassigned", "exact_unassigned"})
 """Operators that only act on visits left out: not chosen while every visit is placed."""
 
 
@@ -417,27 +415,6 @@ def _allowed_shifts(plan: Plan, v: int) -> list[int]:
     return [int(s) for s in inst.candidates[v] if plan.team_allows(v, int(inst.shift_worker[s]))]
 
 
-def team_swap(search: Search) -> None:
-    """A visit left out because its customer's team is full: release the team member with the
-    fewest of the customer's visits, place the visit, then the released visits."""
-    plan, inst, rng = search.plan, search.plan.inst, search.rng
-    blocked = [
-        v for v in plan.unassigned_visits()
-        if v not in search.locked and not _allowed_shifts(plan, v) and len(inst.candidates[v])
-    ]
-    if not blocked:
-        return
-    v = rng.choice(blocked)
-    c = int(inst.customer[v])
-    members = sorted(plan.team[c], key=lambda w: (sum(plan.team[c][w]), rng.random()))
-    released_worker = members[0]
-    released = search.take_out(
-        u for u in search.visits_of_customer[c] if released_worker in plan.workers_of(u)
-    )
-    insert(plan, v, noise=rng)
-    search.recreate(released + search.unassigned_of([c]))
-
-
 def exact_day(search: Search) -> None:
     """CP-SAT rebuilds 2-4 neighbouring runs of one day with the unassigned visits they could
     take."""
@@ -526,7 +503,6 @@ OPERATORS: dict[str, Callable[[Search], None]] = {
     "day_cluster": day_cluster,
     "short_run": short_run,
     "unassigned": unassigned,
-    "team_swap": team_swap,
     "rebuild_customer": rebuild_customer,
     "exact_day": exact_day,
     "exact_unassigned": exact_unassigned,
