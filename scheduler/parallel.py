@@ -166,8 +166,9 @@ def _gather(futures, reporter: _Reporter, board: _Scoreboard) -> tuple[list, boo
 
 
 class _Scoreboard:
-    """The best objective, visits placed and iterations of each process's current leg, in
-    shared memory (each process writes its own slot; the coordinator reads them all)."""
+    """Each process's best objective in its current leg, with the visits placed and the leg's
+    iterations when it was found; in shared memory (each process writes its own slot, the
+    coordinator reads them all)."""
 
     def __init__(self, processes: int, inst: Instance):
         self.inst = inst
@@ -182,7 +183,8 @@ class _Scoreboard:
         self.base_iterations = iterations
 
     def best(self) -> tuple[int, int, int]:
-        """(objective, placed) of the best plan posted, and the iterations so far."""
+        """(objective, placed) of the best plan posted, and the iterations made (as of each
+        process's latest best)."""
         triples = [self.values[i:i + 3] for i in range(0, len(self.values), 3)]
         objective, placed, _ = min(triples)
         return objective, placed, self.base_iterations + sum(t[2] for t in triples)
