@@ -2,8 +2,9 @@
 
 ``unassigned_reason(plan, v)`` (used by the engine when it writes unassigned.csv): the first
 reason that applies wins: no worker may do it at all (skills, gender preference, provider, zone,
-bans); no eligible worker's run covers its window with travel; the customer's team is full and
-none of its members is free; or capacity is exhausted then (the competing visits are named).
+bans); no eligible worker's run covers its window with travel; the customer's team is at its
+cap (what each member is doing then, and how many others are on duty); or capacity is
+exhausted then (the competing visits are named).
 
 For a finished rota (ours or another tool's), ``plan_from_rota`` rebuilds the engine's Plan from
 the rota rows and ``explain_visit`` checks every worker against one visit, rule by rule: the
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from models import DAYS, Caseload, Rota
 from models.base import format_clock, format_week_time
 from models.objective import resolve_weights
+from scheduler.insertion import options
 from scheduler.plan import Plan
 from scheduler.prepare import Instance, prepare
 from scheduler.runs import build_runs
@@ -47,18 +49,57 @@ def unassigned_reason(plan: Plan, v: int) -> str:
             f"{when} with travel from home and back"
         )
     c = int(inst.customer[v])
-    team = plan.team[c]
-    if len(team) >= int(inst.team_cap[c]) and not any(w in team for w in workers_with_shift):
-        members = ", ".join(sorted(inst.worker_ids[w] for w in team))
-        return (
-            f"team cap reached: {inst.customer_ids[c]} already has {len(team)} workers "
-            f"({members}) and none of them is available {when}"
-        )
+    if len(plan.team[c]) >= int(inst.team_cap[c]):
+        return _team_full(plan, v, workers_with_shift)
     blocks = [b for b in dict.fromkeys(_blocker(plan, v, int(s)) for s in inst.candidates[v]) if b]
     named = "; ".join(blocks[:NAMED])
     if len(blocks) > NAMED:
         named += f"; and {len(blocks) - NAMED} more"
     return f"capacity exhausted {when}: {named or 'no run has room with travel'}"
+
+
+def _team_full(plan: Plan, v: int, workers_with_shift: set[int]) -> str:
+    """Visit v's customer's team is at its cap: what each member is doing then, and how many
+    other eligible workers are on duty then."""
+    inst = plan.inst
+    c = int(inst.customer[v])
+    team = plan.team[c]
+    when = _window(plan, v)
+    members = ", ".join(sorted(inst.worker_ids[w] for w in team))
+    need = int(inst.required[v])
+    text = (f"team cap reached: {inst.customer_ids[c]} has {len(team)} "
+            f"worker{'s' if len(team) > 1 else ''}, its cap ({members}), and the visit needs "
+            f"{need}")
+    statuses = []
+    off = sorted(inst.worker_ids[w] for w in team if w not in workers_with_shift)
+    if off:
+        statuses.append(f"{_names(off)} {'is' if len(off) == 1 else 'are'} not available {when}")
+    seen = set()
+    for s in inst.candidates[v]:
+        w = int(inst.shift_worker[s])
+        if w in team and w not in seen:
+            seen.add(w)
+            statuses.append(_member_status(plan, v, int(s)))
+    text += ": " + "; ".join(statuses)
+    others = len(workers_with_shift - set(team))
+    if others:
+        text += (f"; {others} other worker{'s' if others > 1 else ''} on duty then "
+                 f"{'is' if others == 1 else 'are'} outside the team")
+    return text
+
+
+def _member_status(plan: Plan, v: int, s: int) -> str:
+    """A team member's shift against visit v: on it, free, or what keeps them from it."""
+    name = plan.inst.worker_ids[int(plan.inst.shift_worker[s])]
+    if s in plan.rows[v]:
+        return f"{name} is on it"
+    if options(plan, v, shifts=[s]):
+        return f"{name} is free"
+    return _blocker(plan, v, s)
+
+
+def _names(ids: list[str]) -> str:
+    return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
 
 
 def _window(plan: Plan, v: int) -> str:
@@ -102,12 +143,7 @@ def _blocker(plan: Plan, v: int, s: int) -> str:
         if plan.start[u] < hi and plan.start[u] + int(inst.duration[u]) > lo
     ]
     if busy:
-        u = busy[0]
-        return (
-            f"{name} is at {inst.visit_ids[u]} ({inst.customer_ids[int(inst.customer[u])]}) "
-            f"{format_clock(plan.start[u] % 1440)}-"
-            f"{format_clock((plan.start[u] + int(inst.duration[u])) % 1440)}"
-        )
+        return f"{name} is at {_visit_text(plan, busy[0])}"
     day = int(inst.shift_day[s])
     if plan.worked_day[(w, day)] + int(inst.duration[v]) > inst.max_day[w]:
         return f"{name} would exceed max hours that day"

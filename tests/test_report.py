@@ -24,6 +24,7 @@ from scheduler.explain import (
     explanation_text,
     plan_from_rota,
     rota_explanation_text,
+    unassigned_reason,
 )
 from scheduler.io import read_caseload, write_caseload, write_rota
 from scheduler.kpi import compute_kpis
@@ -336,6 +337,35 @@ def test_explain_names_the_blocker_of_each_worker():
     assert checks["WO"].blockers[0].visits == ("Z-Mon",)
     assert "Z-Mon (C2) 09:00-10:00" in checks["WO"].blockers[0].message
     assert not any(c.free for c in explanation.checks)
+
+
+def test_unassigned_reason_at_the_team_cap_says_what_each_member_is_doing():
+    caseload, rota = explain_caseload(), explain_rota()
+    plan = plan_from_rota(caseload, rota)
+    reason = unassigned_reason(plan, plan.inst.visit_ids.index("X-Mon"))
+    assert reason == ("team cap reached: C1 has 1 worker, its cap (WO), and the visit needs 1: "
+                      "WO is at Z-Mon (C2) 09:00-10:00; 1 other worker on duty then is outside "
+                      "the team")
+
+
+def test_unassigned_reason_at_the_team_cap_names_members_off_duty_and_free():
+    data = explain_caseload().model_dump()
+    data["availability"][2].update(start="11:00")  # WO: Mon 11:00-18:00, not at 09:00
+    off = Caseload.model_validate(data)
+    rota = Rota(assignments=(row("Z-Mon", "C2", "WT", "09:00", "10:00", 5, 1.0),
+                             row("Y-Mon", "C1", "WO", "12:00", "12:30", 5, 1.0)),
+                unassigned=explain_rota().unassigned)
+    assert validate(off, rota) == []
+    plan = plan_from_rota(off, rota)
+    assert unassigned_reason(plan, plan.inst.visit_ids.index("X-Mon")) == (
+        "team cap reached: C1 has 1 worker, its cap (WO), and the visit needs 1: "
+        "WO is not available Mon 08:45-09:45; 1 other worker on duty then is outside the "
+        "team")
+    free = Rota(assignments=(row("Y-Mon", "C1", "WO", "12:00", "12:30", 5, 1.0),),
+                unassigned=explain_rota().unassigned)
+    plan = plan_from_rota(explain_caseload(), free)
+    assert "the visit needs 1: WO is free;" in unassigned_reason(
+        plan, plan.inst.visit_ids.index("X-Mon"))
 
 
 def test_explain_an_assigned_visit_lists_its_worker_and_who_else_is_free():
