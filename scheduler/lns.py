@@ -10,6 +10,8 @@ Operators (each takes the search, changes the plan, and is undone if rejected):
 - unassigned: make room for a visit left out by taking out the visits in its way;
 - rebuild customer: choose a customer's whole team again from who can take which of their
   visits now, and put every visit of theirs back within it;
+- critical swap: a critical visit left out because its customer's team is full and busy:
+  release a member and rebuild the team around the visit;
 - exact day: CP-SAT rebuilds the runs of a few neighbouring workers on one day, optimally
   within a fraction of a second (sequencing, timing, double-handed visits, caps);
 - exact unassigned: CP-SAT rebuilds the runs a visit left out could join, plus two
@@ -28,7 +30,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scheduler.insertion import difficulty, insert, remove
+from models.objective import UNASSIGNED_CRITICAL
+from scheduler.insertion import difficulty, insert, options, remove
 from scheduler.neighbourhood import apply_outcome, scope_of, solve_scope
 from scheduler.plan import Plan
 from scheduler.teams import able_workers, available_minutes, planned_team
@@ -59,8 +62,11 @@ TIME_SHARE_FLOOR = 0.05
 MIN_CALL_S = 2e-4
 """Seconds per call assumed at least (an operator that finds nothing to do returns at once)."""
 
-FOR_WAITING_VISITS = frozenset({"unassigned", "exact_unassigned"})
+FOR_WAITING_VISITS = frozenset({"unassigned", "exact_unassigned", "critical_swap"})
 """Operators that only act on visits left out: not chosen while every visit is placed."""
+
+FOR_CRITICAL_VISITS = frozenset({"critical_swap"})
+"""Of those, the ones that only act on critical visits left out: not chosen while none is."""
 
 
 @dataclass
@@ -204,7 +210,10 @@ class Search:
                     stat.weight = 0.7 * stat.weight + 0.3 * rate
                 stat.recent_gain = stat.recent_seconds = 0.0
         waiting = self.plan.unassigned_points > 0
-        names = [n for n in self.operators if waiting or n not in FOR_WAITING_VISITS]
+        critical = waiting and bool(_critical_waiting(self.plan))
+        names = [n for n in self.operators
+                 if (waiting or n not in FOR_WAITING_VISITS)
+                 and (critical or n not in FOR_CRITICAL_VISITS)]
         weights = [self.stats[n].weight for n in names]
         floor = TIME_SHARE_FLOOR * max(weights) if max(weights) > 0 else 1.0
         chances = [max(w, floor) / self._seconds_per_call(n) for n, w in zip(names, weights)]
@@ -322,17 +331,70 @@ def rebuild_customer(search: Search) -> None:
     c = int(inst.customer[rng.choice(waiting)]) if waiting and rng.random() < 0.8 else (
         rng.choice(search.customers))
     removed = search.take_out(search.visits_of_customer[c])
-    visits = removed + search.unassigned_of([c])
     commitment = [float(m) for m in plan.worked_week]
     team = set(planned_team(plan, c, able_workers(plan, c), commitment, search.capacity))
-    for u in sorted(set(visits), key=lambda u: (difficulty(plan, u), rng.random())):
+    _put_back_in_team(search, c, removed, team)
+
+
+def critical_swap(search: Search) -> None:
+    """A critical visit left out because its customer's team is full and no member can take
+    it: release a member (mostly the one with the fewest of the customer's visits), place the
+    critical visit (a newcomer may now join; their visits in its way are taken out if need
+    be), then put the released visits back within the team and the others anywhere. A critical visit is worth ten normal ones, so the move is kept even when a few normal
+    visits end up left out instead."""
+    plan, inst, rng = search.plan, search.plan.inst, search.rng
+    stuck = [v for v in _critical_waiting(plan) if v not in search.locked and _team_blocks(plan, v)]
+    if not stuck:
+        return
+    v = rng.choice(stuck)
+    c = int(inst.customer[v])
+    team = plan.team[c]
+    members = sorted(team, key=lambda w: (sum(team[w]), rng.random()))
+    leaving = members[0] if rng.random() < 0.7 else rng.choice(members)
+    released = search.take_out(
+        u for u in search.visits_of_customer[c] if leaving in plan.workers_of(u)
+    )
+    ejected = []
+    if not insert(plan, v, noise=rng):  # clear its window in runs it could join
+        shifts = _allowed_shifts(plan, v)
+        rng.shuffle(shifts)
+        chosen = shifts[: int(inst.required[v]) - len(plan.rows[v]) + 1]
+        ejected = search.take_out(u for s in chosen for u in _in_window(plan, v, s))
+        if not insert(plan, v, noise=rng, shifts=chosen):
+            return
+    _put_back_in_team(search, c, released, set(plan.team[c]))
+    search.recreate(ejected)
+
+
+def _critical_waiting(plan: Plan) -> list[int]:
+    """Critical visits left out, in index order."""
+    return sorted(v for v in plan.waiting if plan.inst.priority_term[v] == UNASSIGNED_CRITICAL)
+
+
+def _team_blocks(plan: Plan, v: int) -> bool:
+    """Visit v's customer's team is full and no member can take v as the plan stands."""
+    inst = plan.inst
+    c = int(inst.customer[v])
+    if len(plan.team[c]) < int(inst.team_cap[c]):
+        return False
+    members = [int(s) for s in inst.candidates[v] if int(inst.shift_worker[s]) in plan.team[c]]
+    return not options(plan, v, shifts=members)
+
+
+def _put_back_in_team(search: Search, c: int, visits: list[int], team: set[int]) -> None:
+    """Put customer c's visits (and any of theirs still left out) back, hardest first, in the
+    team's runs where they fit and elsewhere within the cap where not; for those still out,
+    clear their window in runs they could join and re-place what was there."""
+    plan, inst, rng = search.plan, search.plan.inst, search.rng
+    for u in sorted(set(visits) | set(search.unassigned_of([c])),
+                    key=lambda u: (difficulty(plan, u), rng.random())):
         if plan.is_assigned(u):
             continue
         within = [s for s in inst.candidates[u] if int(inst.shift_worker[s]) in team]
         if not insert(plan, u, noise=rng, shifts=within):
             insert(plan, u, noise=rng)
     ejected = []
-    for u in search.unassigned_of([c]):  # still out: clear room in the team's runs
+    for u in search.unassigned_of([c]):  # still out: clear room
         shifts = _allowed_shifts(plan, u)
         rng.shuffle(shifts)
         chosen = shifts[: int(inst.required[u]) - len(plan.rows[u]) + 1]
@@ -504,6 +566,7 @@ OPERATORS: dict[str, Callable[[Search], None]] = {
     "short_run": short_run,
     "unassigned": unassigned,
     "rebuild_customer": rebuild_customer,
+    "critical_swap": critical_swap,
     "exact_day": exact_day,
     "exact_unassigned": exact_unassigned,
 }

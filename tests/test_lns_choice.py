@@ -10,10 +10,12 @@ from collections import Counter
 from pathlib import Path
 from unittest import mock
 
+from models.objective import UNASSIGNED_CRITICAL
 from scheduler.construct import construct
 from scheduler.insertion import insert as _insert
+from scheduler.insertion import remove
 from scheduler.io import read_caseload
-from scheduler.lns import FOR_WAITING_VISITS, Limits, Search
+from scheduler.lns import FOR_CRITICAL_VISITS, FOR_WAITING_VISITS, Limits, Search
 from scheduler.plan import Plan
 from scheduler.prepare import prepare
 
@@ -57,6 +59,19 @@ def test_operators_for_left_out_visits_wait_until_a_visit_is_left_out():
     search = search_of_tiny()
     assert search.plan.unassigned_points == 0  # tiny: construction places everything
     assert not FOR_WAITING_VISITS & set(choices(search, 5_000))
+
+
+def test_operators_for_critical_visits_wait_until_a_critical_one_is_left_out():
+    search = search_of_tiny()
+    plan, inst = search.plan, search.plan.inst
+    normal = next(v for v in range(inst.n_visits) if inst.priority_term[v] != UNASSIGNED_CRITICAL)
+    remove(plan, normal)
+    chosen = set(choices(search, 5_000))
+    assert "unassigned" in chosen and not FOR_CRITICAL_VISITS & chosen
+    critical = next(v for v in range(inst.n_visits)
+                    if inst.priority_term[v] == UNASSIGNED_CRITICAL)
+    remove(plan, critical)
+    assert set(choices(search, 5_000)) >= FOR_CRITICAL_VISITS
 
 
 def test_an_iteration_budget_gives_the_same_rota_whatever_the_timing():

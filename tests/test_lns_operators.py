@@ -6,7 +6,7 @@ import random
 import time
 
 from scheduler.insertion import insert
-from scheduler.lns import Limits, Search, unassigned
+from scheduler.lns import Limits, Search, critical_swap, unassigned
 from scheduler.plan import Plan
 from scheduler.prepare import prepare
 from tests.builders import caseload, customer, shift, visit, worker
@@ -30,4 +30,55 @@ def test_a_critical_visit_takes_the_place_of_a_normal_one():
     search = Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10), seed=1)
     unassigned(search)
     assert plan.is_assigned(critical) and not plan.is_assigned(normal)
+    assert plan.objective() < before
+
+
+def test_a_critical_visit_blocked_by_a_full_team_gets_a_new_member():
+    """C1's team (cap 1) is A, who works weekdays and has C1's Monday and Tuesday visits; the
+    critical Saturday visit only B can take. Swapping A for B places it and leaves the two
+    normal visits out (B does not work weekdays): 1,000,000 points against 200,000, kept."""
+    c = caseload(
+        customers=[customer("C1", km=1, max_team_size=1)],
+        visits=[visit("N", "C1", "09:00", 30, days="Mon;Tue", priority="normal"),
+                visit("K", "C1", "09:00", 30, days="Sat", priority="critical")],
+        workers=[worker("A", km=0), worker("B", km=0)],
+        availability=[shift("A", "08:00", "12:00", day="Mon-Fri"),
+                      shift("B", "08:00", "12:00", day="Sat")],
+    )
+    plan = Plan(prepare(c))
+    ids = plan.inst.visit_ids
+    for name in ("N-Mon", "N-Tue"):
+        assert insert(plan, ids.index(name))
+    critical = ids.index("K-Sat")
+    assert not insert(plan, critical)  # the team is full
+    before = plan.objective()
+    search = Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10), seed=1)
+    critical_swap(search)
+    assert plan.workers_of(critical) == [plan.inst.worker_ids.index("B")]
+    assert plan.unassigned_visits() == [ids.index("N-Mon"), ids.index("N-Tue")]
+    assert plan.objective() < before
+
+
+def test_a_critical_swap_clears_the_newcomers_run_when_need_be():
+    """As above, but B is at C2's Saturday visit O at the same time (nobody else can take it):
+    B takes the critical visit and O is left out with the two normal visits of C1."""
+    c = caseload(
+        customers=[customer("C1", km=1, max_team_size=1), customer("C2", km=1)],
+        visits=[visit("N", "C1", "09:00", 30, days="Mon;Tue", priority="normal"),
+                visit("K", "C1", "09:00", 30, days="Sat", priority="critical"),
+                visit("O", "C2", "09:00", 30, days="Sat", priority="normal")],
+        workers=[worker("A", km=0), worker("B", km=0)],
+        availability=[shift("A", "08:00", "12:00", day="Mon-Fri"),
+                      shift("B", "08:00", "12:00", day="Sat")],
+    )
+    plan = Plan(prepare(c))
+    ids = plan.inst.visit_ids
+    for name in ("N-Mon", "N-Tue", "O-Sat"):
+        assert insert(plan, ids.index(name))
+    critical = ids.index("K-Sat")
+    before = plan.objective()
+    search = Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10), seed=1)
+    critical_swap(search)
+    assert plan.workers_of(critical) == [plan.inst.worker_ids.index("B")]
+    assert plan.unassigned_visits() == sorted(ids.index(n) for n in ("N-Mon", "N-Tue", "O-Sat"))
     assert plan.objective() < before
