@@ -340,8 +340,9 @@ def critical_swap(search: Search) -> None:
     """A critical visit left out because its customer's team is full and no member can take
     it: release a member (mostly the one with the fewest of the customer's visits), place the
     critical visit (a newcomer may now join; their visits in its way are taken out if need
-    be), then put the released visits back within the team and the others anywhere. A critical visit is worth ten normal ones, so the move is kept even when a few normal
-    visits end up left out instead."""
+    be), then put the released visits back within the team and the others anywhere. A
+    critical visit is worth ten normal ones, so the move is kept even when a few normal visits
+    end up left out instead."""
     plan, inst, rng = search.plan, search.plan.inst, search.rng
     stuck = [v for v in _critical_waiting(plan) if v not in search.locked and _team_blocks(plan, v)]
     if not stuck:
@@ -354,16 +355,10 @@ def critical_swap(search: Search) -> None:
     released = search.take_out(
         u for u in search.visits_of_customer[c] if leaving in plan.workers_of(u)
     )
-    ejected = []
-    if not insert(plan, v, noise=rng):  # clear its window in runs it could join
-        shifts = _allowed_shifts(plan, v)
-        rng.shuffle(shifts)
-        chosen = shifts[: int(inst.required[v]) - len(plan.rows[v]) + 1]
-        ejected = search.take_out(u for s in chosen for u in _in_window(plan, v, s))
-        if not insert(plan, v, noise=rng, shifts=chosen):
-            return
-    _put_back_in_team(search, c, released, set(plan.team[c]))
-    search.recreate(ejected)
+    ejected = [] if insert(plan, v, noise=rng) else _make_room(search, v)
+    if plan.is_assigned(v):
+        _put_back_in_team(search, c, released, set(plan.team[c]))
+        search.recreate(ejected)
 
 
 def _critical_waiting(plan: Plan) -> list[int]:
@@ -394,13 +389,21 @@ def _put_back_in_team(search: Search, c: int, visits: list[int], team: set[int])
         if not insert(plan, u, noise=rng, shifts=within):
             insert(plan, u, noise=rng)
     ejected = []
-    for u in search.unassigned_of([c]):  # still out: clear room
-        shifts = _allowed_shifts(plan, u)
-        rng.shuffle(shifts)
-        chosen = shifts[: int(inst.required[u]) - len(plan.rows[u]) + 1]
-        ejected += search.take_out(x for s in chosen for x in _in_window(plan, u, s))
-        insert(plan, u, noise=rng, shifts=chosen)
+    for u in search.unassigned_of([c]):
+        ejected += _make_room(search, u)
     search.recreate(ejected)
+
+
+def _make_room(search: Search, v: int) -> list[int]:
+    """Clear visit v's window in a few runs it could join (one more than the workers it still
+    needs) and place it there; return the visits taken out (v may still be out)."""
+    plan, inst, rng = search.plan, search.plan.inst, search.rng
+    shifts = _allowed_shifts(plan, v)
+    rng.shuffle(shifts)
+    chosen = shifts[: int(inst.required[v]) - len(plan.rows[v]) + 1]
+    ejected = search.take_out(u for s in chosen for u in _in_window(plan, v, s))
+    insert(plan, v, noise=rng, shifts=chosen)
+    return ejected
 
 
 def day_cluster(search: Search) -> None:
