@@ -33,52 +33,42 @@ def test_a_critical_visit_takes_the_place_of_a_normal_one():
     assert plan.objective() < before
 
 
-def test_a_critical_visit_blocked_by_a_full_team_gets_a_new_member():
+def full_team_case(newcomer_busy: bool):
     """C1's team (cap 1) is A, who works weekdays and has C1's Monday and Tuesday visits; the
-    critical Saturday visit only B can take. Swapping A for B places it and leaves the two
-    normal visits out (B does not work weekdays): 1,000,000 points against 200,000, kept."""
+    critical Saturday visit K only B can take. With ``newcomer_busy``, B is at C2's Saturday
+    visit O at the same time (nobody else can take it). Returns the plan after a critical
+    swap, its objective before, and the visit index by id."""
+    others = [visit("O", "C2", "09:00", 30, days="Sat", priority="normal")] if newcomer_busy else []
     c = caseload(
-        customers=[customer("C1", km=1, max_team_size=1)],
+        customers=[customer("C1", km=1, max_team_size=1), customer("C2", km=1)],
         visits=[visit("N", "C1", "09:00", 30, days="Mon;Tue", priority="normal"),
-                visit("K", "C1", "09:00", 30, days="Sat", priority="critical")],
+                visit("K", "C1", "09:00", 30, days="Sat", priority="critical"), *others],
         workers=[worker("A", km=0), worker("B", km=0)],
         availability=[shift("A", "08:00", "12:00", day="Mon-Fri"),
                       shift("B", "08:00", "12:00", day="Sat")],
     )
     plan = Plan(prepare(c))
-    ids = plan.inst.visit_ids
-    for name in ("N-Mon", "N-Tue"):
-        assert insert(plan, ids.index(name))
-    critical = ids.index("K-Sat")
-    assert not insert(plan, critical)  # the team is full
+    index = {visit_id: v for v, visit_id in enumerate(plan.inst.visit_ids)}
+    for name in ("N-Mon", "N-Tue", *(["O-Sat"] if newcomer_busy else [])):
+        assert insert(plan, index[name])
+    assert not insert(plan, index["K-Sat"])  # the team is full, or B is busy
     before = plan.objective()
-    search = Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10), seed=1)
-    critical_swap(search)
-    assert plan.workers_of(critical) == [plan.inst.worker_ids.index("B")]
-    assert plan.unassigned_visits() == [ids.index("N-Mon"), ids.index("N-Tue")]
+    critical_swap(Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10), seed=1))
+    return plan, before, index
+
+
+def test_a_critical_visit_blocked_by_a_full_team_gets_a_new_member():
+    """Swapping A for B places K and leaves the two normal visits out (B does not work
+    weekdays): 1,000,000 points against 200,000, kept."""
+    plan, before, index = full_team_case(newcomer_busy=False)
+    assert plan.workers_of(index["K-Sat"]) == [plan.inst.worker_ids.index("B")]
+    assert plan.unassigned_visits() == [index["N-Mon"], index["N-Tue"]]
     assert plan.objective() < before
 
 
 def test_a_critical_swap_clears_the_newcomers_run_when_need_be():
-    """As above, but B is at C2's Saturday visit O at the same time (nobody else can take it):
-    B takes the critical visit and O is left out with the two normal visits of C1."""
-    c = caseload(
-        customers=[customer("C1", km=1, max_team_size=1), customer("C2", km=1)],
-        visits=[visit("N", "C1", "09:00", 30, days="Mon;Tue", priority="normal"),
-                visit("K", "C1", "09:00", 30, days="Sat", priority="critical"),
-                visit("O", "C2", "09:00", 30, days="Sat", priority="normal")],
-        workers=[worker("A", km=0), worker("B", km=0)],
-        availability=[shift("A", "08:00", "12:00", day="Mon-Fri"),
-                      shift("B", "08:00", "12:00", day="Sat")],
-    )
-    plan = Plan(prepare(c))
-    ids = plan.inst.visit_ids
-    for name in ("N-Mon", "N-Tue", "O-Sat"):
-        assert insert(plan, ids.index(name))
-    critical = ids.index("K-Sat")
-    before = plan.objective()
-    search = Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10), seed=1)
-    critical_swap(search)
-    assert plan.workers_of(critical) == [plan.inst.worker_ids.index("B")]
-    assert plan.unassigned_visits() == sorted(ids.index(n) for n in ("N-Mon", "N-Tue", "O-Sat"))
+    """B takes K; O is left out with C1's two normal visits."""
+    plan, before, index = full_team_case(newcomer_busy=True)
+    assert plan.workers_of(index["K-Sat"]) == [plan.inst.worker_ids.index("B")]
+    assert plan.unassigned_visits() == sorted(index[n] for n in ("N-Mon", "N-Tue", "O-Sat"))
     assert plan.objective() < before
