@@ -50,7 +50,7 @@ def unassigned_reason(plan: Plan, v: int) -> str:
         )
     c = int(inst.customer[v])
     if len(plan.team[c]) >= int(inst.team_cap[c]):
-        return _team_full(plan, v, workers_with_shift)
+        return _team_full(plan, v, workers_with_shift, when)
     blocks = [b for b in dict.fromkeys(_blocker(plan, v, int(s)) for s in inst.candidates[v]) if b]
     named = "; ".join(blocks[:NAMED])
     if len(blocks) > NAMED:
@@ -58,13 +58,12 @@ def unassigned_reason(plan: Plan, v: int) -> str:
     return f"capacity exhausted {when}: {named or 'no run has room with travel'}"
 
 
-def _team_full(plan: Plan, v: int, workers_with_shift: set[int]) -> str:
-    """Visit v's customer's team is at its cap: what each member is doing then, and how many
-    other eligible workers are on duty then."""
+def _team_full(plan: Plan, v: int, workers_with_shift: set[int], when: str) -> str:
+    """Visit v's customer's team is at its cap: what each member is doing ``when`` (v's window,
+    as text), and how many other eligible workers are on duty then."""
     inst = plan.inst
     c = int(inst.customer[v])
     team = plan.team[c]
-    when = _window(plan, v)
     members = ", ".join(sorted(inst.worker_ids[w] for w in team))
     need = int(inst.required[v])
     text = (f"team cap reached: {inst.customer_ids[c]} has {len(team)} "

@@ -210,7 +210,9 @@ class Search:
                     stat.weight = 0.7 * stat.weight + 0.3 * rate
                 stat.recent_gain = stat.recent_seconds = 0.0
         waiting = self.plan.unassigned_points > 0
-        critical = waiting and bool(_critical_waiting(self.plan))
+        critical = waiting and any(
+            self.plan.inst.priority_term[v] == UNASSIGNED_CRITICAL for v in self.plan.waiting
+        )
         names = [n for n in self.operators
                  if (waiting or n not in FOR_WAITING_VISITS)
                  and (critical or n not in FOR_CRITICAL_VISITS)]
