@@ -10,6 +10,7 @@ a double-handed visit takes the best pair of options of two workers whose window
 from __future__ import annotations
 
 import random
+from bisect import bisect_left
 from typing import NamedTuple
 
 from models.base import WEEKEND
@@ -61,7 +62,7 @@ def options(
     c = tables.customer[v]
     team = plan.team[c]
     team_full = not ignore_team and len(team) >= int(inst.team_cap[c])
-    worker_cost: dict[int, int | None] = {}
+    worker_cost: dict[int, int] = {}
     out: list[Option] = []
     for s in tables.candidates[v] if shifts is None else shifts:
         w = tables.shift_worker[s]
@@ -72,15 +73,13 @@ def options(
                    tables.max_week[w] - plan.worked_week[w]) - duration
         if room < 0:
             continue
-        if w not in worker_cost:
-            worker_cost[w] = team_cost(plan, v, w) + foresight_cost(plan, v, w)
-        base = worker_cost[w]
         shortfall = max(0, tables.guaranteed[w] - plan.worked_week[w])
         run = plan.runs[s]
         earliest, latest = plan.slack(s)
         minutes, hm, home = tables.minutes[w], tables.hm[w], tables.home[w]
         shift_start, shift_end = tables.shift_start[s], tables.shift_end[s]
-        for i in range(len(run) + 1):
+        # latest starts rise along a run: before this position v could not end in time
+        for i in range(bisect_left(latest, lo_v + duration), len(run) + 1):
             if i:
                 prev = run[i - 1]
                 a, depart = tables.place[prev], earliest[i - 1] + tables.duration[prev]
@@ -101,8 +100,10 @@ def options(
             if extra > room:
                 continue
             start = min(max(lo, punctual_from), hi)
+            if w not in worker_cost:
+                worker_cost[w] = team_cost(plan, v, w) + foresight_cost(plan, v, w)
             cost = (
-                base
+                worker_cost[w]
                 + w_travel * extra
                 + w_mileage * (hm[a][place] + hm[place][b] - hm[a][b])
                 + w_punctual * tables.deviation(v, start)
