@@ -210,16 +210,25 @@ def _eligibility(c: Caseload) -> Iterator[Finding]:
 
 def static_eligible(c: Caseload, visit: VisitTemplate, worker: Worker) -> bool:
     """Whether a worker may ever serve a visit: skills, gender, ban, zone and provider rules."""
+    return not ineligibility(c, visit, worker)
+
+
+def ineligibility(c: Caseload, visit: VisitTemplate, worker: Worker) -> str:
+    """Why a worker may never serve a visit (skills, gender, ban, zone, provider); "" if they
+    may."""
     customer = c.customer_by_id[visit.customer_id]
-    if not set(visit.skills) <= set(worker.skills):
-        return False
+    missing = sorted(set(visit.skills) - set(worker.skills))
+    if missing:
+        return f"the visit needs skill {', '.join(missing)}"
     if customer.gender_preference and worker.gender != customer.gender_preference:
-        return False
+        return f"{customer.customer_id} asks for a {customer.gender_preference} worker"
     if (customer.customer_id, worker.worker_id) in c.banned_pairs:
-        return False
+        return f"{customer.customer_id} has banned {worker.worker_id}"
     if worker.zones and customer.zone and customer.zone not in worker.zones:
-        return False
-    return not customer.provider or worker.provider == customer.provider
+        return f"{customer.customer_id} is in zone {customer.zone}, outside their zones"
+    if customer.provider and worker.provider != customer.provider:
+        return f"{customer.customer_id}'s provider is {customer.provider}"
+    return ""
 
 
 def _travel_matrix(c: Caseload) -> Iterator[Finding]:
@@ -252,12 +261,78 @@ def _travel_matrix(c: Caseload) -> Iterator[Finding]:
 
 
 def _pins(c: Caseload) -> Iterator[Finding]:
+    """Each pin names a visit and a worker who may serve it, is available then, and (with a
+    start) starts inside the window; a visit's pins agree with each other."""
     instances = c.instance_by_id
+    by_visit: dict[str, list[int]] = defaultdict(list)
     for i, pin in enumerate(c.pinned):
-        if pin.visit_id not in instances:
+        visit = instances.get(pin.visit_id)
+        if visit is None:
             yield Finding(
                 "pinned", i, "visit_id", "unknown_visit",
                 f"no visit instance {pin.visit_id!r} (ids are <visit_id>-<Day>)",
             )
         if pin.worker_id not in c.worker_by_id:
             yield _unknown("pinned", i, "worker_id", "worker", pin.worker_id)
+        elif visit is not None:
+            yield from _pin_keepable(c, i, visit)
+            by_visit[pin.visit_id].append(i)
+    for visit_id, rows in by_visit.items():
+        yield from _pins_agree(c, visit_id, rows)
+
+
+def _pin_keepable(c: Caseload, i: int, visit) -> Iterator[Finding]:
+    """Pin i can be kept on its own: the worker may serve the customer, the start (if given)
+    is inside the visit's window, and an availability row of theirs that day holds the visit
+    (travel from home aside)."""
+    pin = c.pinned[i]
+    worker = c.worker_by_id[pin.worker_id]
+    why_not = ineligibility(c, c.template_by_id[visit.template_id], worker)
+    if why_not:
+        yield Finding("pinned", i, "worker_id", "pin_ineligible",
+                      f"{pin.worker_id} may not serve {pin.visit_id}: {why_not}")
+        return
+    earliest, latest = visit.earliest, visit.latest
+    if pin.start is not None:
+        start = visit.day * MINUTES_PER_DAY + pin.start
+        if not earliest <= start <= latest:
+            yield Finding(
+                "pinned", i, "start", "pin_outside_window",
+                f"{format_clock(pin.start)} is outside {pin.visit_id}'s start window "
+                f"{format_clock(earliest)}-{format_clock(latest)}",
+            )
+            return
+        earliest = latest = start
+    rows = [s for s in c.shifts if s.worker_id == pin.worker_id and s.day == visit.day]
+    if not any(max(s.start, earliest) <= latest
+               and max(s.start, earliest) + visit.duration_min <= s.end for s in rows):
+        held = ", ".join(f"{format_clock(s.start)}-{format_clock(s.end)}" for s in rows)
+        yield Finding(
+            "pinned", i, "worker_id", "pin_unavailable",
+            f"{pin.worker_id} is not available for {pin.visit_id} (a {visit.duration_min} min "
+            f"visit starting {format_clock(earliest)}-{format_clock(latest)}); their "
+            f"availability that day: {held or 'none'}",
+        )
+
+
+def _pins_agree(c: Caseload, visit_id: str, rows: list[int]) -> Iterator[Finding]:
+    """A visit's pins: no worker twice, no more workers than it needs, one start."""
+    needed = c.instance_by_id[visit_id].workers_required
+    seen: set[str] = set()
+    starts: set[int] = set()
+    for i in rows:
+        pin = c.pinned[i]
+        if pin.worker_id in seen:
+            yield Finding("pinned", i, "worker_id", "duplicate_pin",
+                          f"{pin.worker_id} is pinned to {visit_id} twice")
+            continue
+        seen.add(pin.worker_id)
+        if len(seen) > needed:
+            yield Finding("pinned", i, "worker_id", "too_many_pins",
+                          f"{visit_id} needs {needed} worker(s); {len(seen)} are pinned to it")
+        if pin.start is not None:
+            starts.add(pin.start)
+            if len(starts) > 1:
+                yield Finding("pinned", i, "start", "pins_disagree",
+                              f"{visit_id}'s workers start together; its pins give "
+                              f"{' and '.join(format_clock(t) for t in sorted(starts))}")

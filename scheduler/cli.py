@@ -122,7 +122,8 @@ def solve(caseload_path, out_dir, time_limit, seed, workers, stall, iterations) 
                f"{len(caseload.workers)} workers), up to {time_limit:g} s", err=True)
     params = SolveParams(time_limit_s=time_limit, seed=seed, workers=workers, stall_s=stall,
                          iterations=iterations)
-    result = solve_caseload(caseload, params)
+    with user_errors():
+        result = _solve_keeping_pins(solve_caseload, caseload, params, path)
     kpis = compute_kpis(caseload, result.rota, solve_seconds=result.solve_seconds,
                         objective=result.objective, bound=result.bound)
     write_rota(result.rota, out_dir, kpis)
@@ -132,6 +133,24 @@ def solve(caseload_path, out_dir, time_limit, seed, workers, stall, iterations) 
     click.echo(kpi_table(kpis))
     click.echo(f"wrote {out_dir}/rota.csv, unassigned.csv, kpis.json, caseload.json and the "
                "reports (board.html, run sheets, customer schedules, changes, calendars)")
+
+
+def _solve_keeping_pins(solve_caseload, caseload, params, path):
+    """Solve; pins that cannot be kept are input errors on their pinned.csv rows."""
+    from scheduler.io import CaseloadError, InputProblem, locate_entry
+    from scheduler.solve import PinError
+
+    try:
+        return solve_caseload(caseload, params)
+    except PinError as error:
+        problems = []
+        for visit_id, worker_id, why in error.unkept:
+            index = next(i for i, pin in enumerate(caseload.pinned)
+                         if (pin.visit_id, pin.worker_id) == (visit_id, worker_id))
+            file, row = locate_entry(path, "pinned", index)
+            problems.append(InputProblem(file, row, "worker_id", "pin_unkept",
+                                         f"{visit_id} cannot be kept with {worker_id}: {why}"))
+        raise CaseloadError(problems) from None
 
 
 def kpi_table(kpis: dict) -> str:

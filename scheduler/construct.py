@@ -71,6 +71,26 @@ def place_pins(plan: Plan) -> None:
                     break
 
 
+def unkept_pins(plan: Plan) -> list[tuple[int, int, str]]:
+    """(visit, worker, why) for each pin the plan does not keep: the pinned worker could not
+    be put on the visit (the reader has already checked skills, bans, windows and
+    availability rows, so what is left is travel, hours or another pin in the way)."""
+    inst = plan.inst
+    out = []
+    for v, pins in sorted(inst.pins.items()):
+        for worker, _ in pins:
+            if worker in plan.workers_of(v):
+                continue
+            if not any(int(inst.shift_worker[s]) == worker for s in inst.candidates[v]):
+                why = ("they cannot get there from home, do it and get back within any of their "
+                       "availability rows that day")
+            else:
+                why = ("it does not fit beside their other pinned visits that day within their "
+                       "hours")
+            out.append((v, worker, why))
+    return out
+
+
 def construction_order(plan: Plan, rng: random.Random) -> list[int]:
     """Visits grouped by customer, customers hardest first; within a customer, the visits
     fewest workers can take first (so scarce evening and weekend workers join the team early),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from models import Caseload
+from models.base import MINUTES_PER_DAY
 from models.objective import UNASSIGNED_TERM_BY_PRIORITY, resolve_weights
 from scheduler.travel import TravelMatrix, build_travel
 
@@ -40,8 +41,8 @@ class Instance:
     visit_ids: tuple[str, ...]
     customer: np.ndarray  # c of each visit
     day: np.ndarray
-    earliest: np.ndarray  # earliest start
-    latest: np.ndarray  # latest start
+    earliest: np.ndarray  # earliest start (a pinned start, when a pin gives one)
+    latest: np.ndarray  # latest start (likewise)
     preferred: np.ndarray  # preferred start
     duration: np.ndarray
     tolerance: np.ndarray  # free deviation from the preferred start
@@ -125,13 +126,14 @@ def prepare(caseload: Caseload, travel: TravelMatrix | None = None) -> Instance:
     shifts = caseload.shifts
     workers = caseload.workers
     eligible = eligibility(caseload, c_index, w_index)
+    pinned_starts = _pinned_starts(caseload)
     instance = Instance(
         weights=weights,
         visit_ids=tuple(v.id for v in visits),
         customer=ints(c_index[v.customer_id] for v in visits),
         day=ints(v.day for v in visits),
-        earliest=ints(v.earliest for v in visits),
-        latest=ints(v.latest for v in visits),
+        earliest=ints(pinned_starts.get(v.id, v.earliest) for v in visits),
+        latest=ints(pinned_starts.get(v.id, v.latest) for v in visits),
         preferred=ints(v.preferred_start for v in visits),
         duration=ints(v.duration_min for v in visits),
         tolerance=ints(v.tolerance_min for v in visits),
@@ -320,11 +322,19 @@ def precedences(inst: Instance) -> tuple[tuple[int, int, int], ...]:
     return tuple(pairs)
 
 
+def _pinned_starts(caseload: Caseload) -> dict[str, int]:
+    """Visit instance id -> the start a pin keeps (minutes from Monday 00:00): the visit's
+    window shrinks to it."""
+    days = {v.id: v.day for v in caseload.instances}
+    return {pin.visit_id: days[pin.visit_id] * MINUTES_PER_DAY + pin.start
+            for pin in caseload.pinned if pin.start is not None}
+
+
 def _pins(caseload: Caseload, inst: Instance, w_index: dict) -> dict:
     v_index = {vid: i for i, vid in enumerate(inst.visit_ids)}
     pins: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
     for pin in caseload.pinned:
         v = v_index[pin.visit_id]
-        start = None if pin.start is None else int(inst.day[v]) * 1440 + pin.start
+        start = None if pin.start is None else int(inst.day[v]) * MINUTES_PER_DAY + pin.start
         pins[v].append((w_index[pin.worker_id], start))
     return {v: tuple(items) for v, items in pins.items()}

@@ -20,7 +20,7 @@ import ortools
 from models import Caseload
 from models.result import Result, SolveParams
 from scheduler.components import merge, split
-from scheduler.construct import construct
+from scheduler.construct import construct, unkept_pins
 from scheduler.extract import to_rota
 from scheduler.formulation import Formulation
 from scheduler.formulation.scope import Scope
@@ -40,6 +40,17 @@ EXACT_ARCS = 4000
 
 class EngineError(RuntimeError):
     """The engine produced a rota the validator rejects: a bug, never output."""
+
+
+class PinError(Exception):
+    """Pins that cannot all be kept; ``unkept`` lists (visit id, worker id, why)."""
+
+    def __init__(self, unkept: list[tuple[str, str, str]]):
+        self.unkept = unkept
+        super().__init__(unkept)
+
+    def __str__(self) -> str:
+        return "; ".join(f"{v} cannot be kept with {w}: {why}" for v, w, why in self.unkept)
 
 
 def solve(
@@ -64,6 +75,11 @@ def solve(
     Result
         Status ``optimal`` (proven) or ``feasible``; the rota lists every visit, assigned or
         unassigned with a reason.
+
+    Raises
+    ------
+    PinError
+        Pins that cannot all be kept.
     """
     params = params or SolveParams()
     parts = split(caseload)
@@ -180,6 +196,9 @@ def search_instance(
     plan = Plan(inst)
     rng = random.Random(params.seed)
     construct(plan, rng)
+    unkept = unkept_pins(plan)
+    if unkept:
+        raise PinError([(inst.visit_ids[v], inst.worker_ids[w], why) for v, w, why in unkept])
     first_valid_s = time.monotonic() - began
     if not any(len(c) for c in inst.candidates):
         return plan, "optimal", plan.objective(), first_valid_s  # nothing can be placed

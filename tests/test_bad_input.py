@@ -141,6 +141,21 @@ CASES = [
     pytest.param(append("pinned", {**PIN, "visit_id": "V1-Sat"}),  # V1 runs Mon-Fri only
                  Expected("pinned.csv", 2, "visit_id", "unknown_visit", "'V1-Sat'"),
                  id="unknown-visit-instance"),
+    pytest.param(append("pinned", {**PIN, "worker_id": "W3"}),  # W3 works weekends only
+                 Expected("pinned.csv", 2, "worker_id", "pin_unavailable", "availability that "
+                          "day: none"), id="pin-off-duty"),
+    pytest.param(append("pinned", {"visit_id": "V2-Mon", "worker_id": "W2"}),  # no medication
+                 Expected("pinned.csv", 2, "worker_id", "pin_ineligible", "needs skill medication"),
+                 id="pin-ineligible"),
+    pytest.param(append("pinned", {**PIN, "start": "08:16"}),  # window 07:45-08:15
+                 Expected("pinned.csv", 2, "start", "pin_outside_window", "07:45-08:15"),
+                 id="pin-outside-window"),
+    pytest.param(append("pinned", PIN, PIN),
+                 Expected("pinned.csv", 3, "worker_id", "duplicate_pin", "twice"),
+                 id="pin-twice"),
+    pytest.param(append("pinned", PIN, {**PIN, "worker_id": "W2"}),  # V1 needs one worker
+                 Expected("pinned.csv", 3, "worker_id", "too_many_pins", "needs 1"),
+                 id="pin-too-many"),
     pytest.param(append("customers", valid_tables()["customers"][0]),  # C1 listed twice
                  Expected("customers.csv", 5, "customer_id", "duplicate_id", "'C1'"),
                  id="duplicate-customer"),
@@ -318,9 +333,13 @@ def test_rejects_bad_input(tmp_path, edit, expected):
         cell("customers", 0, "lon", "180"),  # the date line
         cell("workers", 0, "pay_per_hour", "0"),  # volunteers: zero is not negative
         setting("costs.mileage_per_km", 0),  # mileage not paid
+        append("pinned", {**PIN, "start": "08:15"}),  # the window's last start
+        lambda d: (cell("availability", 0, "end", "08:15")(d),  # W1's row holds V1 exactly
+                   append("pinned", {**PIN, "start": "07:45"})(d)),
     ],
     ids=["window-at-00:00", "ends-at-24:00", "touching-shifts", "end-2400", "one-minute-shift",
-         "lat-minus-90", "lon-180", "zero-pay", "zero-mileage"],
+         "lat-minus-90", "lon-180", "zero-pay", "zero-mileage", "pin-last-start",
+         "pin-fills-availability"],
 )
 def test_accepts_values_at_the_limit(tmp_path, edit):
     draft = Draft()

@@ -228,7 +228,7 @@ CASES: list[tuple[str, dict, Edit, set[str]]] = [
     # -- pinned (project extension)
     ("pinned: start moved", {"pinned": [{"visit_id": "V1-Mon", "worker_id": "W1",
                                          "start": "08:01"}]}, same, {"pinned"}),
-    ("pinned: another worker", {"pinned": [{"visit_id": "V2-Mon", "worker_id": "W2"}]}, same,
+    ("pinned: another worker", {"pinned": [{"visit_id": "V5-Sat", "worker_id": "W1"}]}, same,
      {"pinned"}),
 ]
 

@@ -1,5 +1,6 @@
 """Reading and writing caseloads and rotas (FORMAT.md), with located errors."""
 
+from scheduler.io.caseload_io import locate_entry as locate_entry
 from scheduler.io.caseload_io import read_caseload as read_caseload
 from scheduler.io.caseload_io import write_caseload as write_caseload
 from scheduler.io.errors import CaseloadError as CaseloadError

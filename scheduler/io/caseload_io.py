@@ -73,6 +73,19 @@ def read_caseload(path: str | Path) -> Caseload:
     )
 
 
+def locate_entry(path: str | Path, key: str, index: int) -> tuple[str, int]:
+    """(file, row) of entry ``index`` of table ``key`` in a caseload that has been read
+    without errors: the spreadsheet row in the table's CSV file, or the position (from 1) in
+    the JSON file's list."""
+    path = Path(path)
+    if path.is_file() and path.suffix.lower() == ".json":
+        return f"{path}:{TABLES[key].field}", index + 1
+    folder, yaml_path = (path, path / YAML_FILE) if path.is_dir() else (path.parent, path)
+    found = _Collector()
+    csv_path = folder / _table_names(_read_yaml(yaml_path, found), yaml_path, found)[key]
+    return str(csv_path), read_csv_records(csv_path)[2][index]
+
+
 def _read_folder(folder: Path, yaml_path: Path) -> Caseload:
     found = _Collector()
     config = _read_yaml(yaml_path, found)
@@ -202,16 +215,19 @@ def _assemble(
 
 
 DEPENDENT_RULES: dict[str, frozenset[str]] = {
-    "customers": frozenset({"unknown_customer", "unknown_place"}),
+    "customers": frozenset({"unknown_customer", "unknown_place", "pin_ineligible"}),
     "workers": frozenset(
-        {"unknown_worker", "unknown_place", "skill_unheld", "gender_unmet", "double_handed_short"}
+        {"unknown_worker", "unknown_place", "skill_unheld", "gender_unmet", "double_handed_short",
+         "pin_ineligible"}
     ),
     "visits": frozenset({"unknown_visit"}),
+    "availability": frozenset({"pin_unavailable"}),
 }
 """Cross-check rules that compare against a whole table, by that table's key."""
 
 ROW_DEPENDENT_RULES = frozenset(
-    {"skill_unheld", "gender_unmet", "double_handed_short", "unknown_visit"}
+    {"skill_unheld", "gender_unmet", "double_handed_short", "unknown_visit", "pin_ineligible",
+     "pin_unavailable"}
 )
 """Of those, the rules a single failed row can falsify (the worker who holds the skill, an
 instance of the template whose row failed); unknown ids are matched against failed ids instead."""
