@@ -72,8 +72,16 @@ def convert(source: Path, target: Path) -> None:
 
     with user_errors():
         caseload = load(source)
-    write_caseload(caseload, target)
-    click.echo(f"wrote {target}")
+    removed = write_caseload(caseload, target)
+    click.echo(f"wrote {target}{_removed_note(removed)}")
+
+
+def _removed_note(removed: list[str]) -> str:
+    """What writing a caseload folder took out of the caseload that was there before."""
+    if not removed:
+        return ""
+    return (f" (removed {', '.join(removed)}, left from the caseload that was there; the new "
+            "one has no such table)")
 
 
 @main.command()
@@ -91,7 +99,8 @@ def schema() -> None:
 
 @main.command()
 @click.argument("caseload_path", required=False, type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("rota-out"),
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("rota-out"),
               show_default=True, help="Folder for rota.csv, unassigned.csv and kpis.json.")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="Seconds to search; Ctrl-C stops early and keeps the best rota.")
@@ -218,8 +227,8 @@ def generate_command(size, geography, preset, seed, out, as_json) -> None:
         raise click.UsageError("give either --size or --preset")
     caseload = generate_preset(preset, seed) if preset else generate(size, geography, seed)
     target = out.with_name(out.name + ".json") if as_json and out.suffix != ".json" else out
-    write_caseload(caseload, target)
-    click.echo(f"wrote {target}: {summarise(caseload).one_line()}")
+    removed = write_caseload(caseload, target)
+    click.echo(f"wrote {target}{_removed_note(removed)}: {summarise(caseload).one_line()}")
 
 
 @main.command("inspect")
@@ -361,7 +370,8 @@ def _unknown_visit_text(caseload, visit_id: str) -> str:
 @main.command()
 @click.argument("scenarios_path", metavar="SCENARIOS.yaml",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              required=True,
               help="Folder for one rota folder per scenario and comparison.csv/.md/.html.")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
               help="Seconds per solve (default: the file's time_limit_s, else 60).")

@@ -10,14 +10,15 @@ from pathlib import Path
 
 import pytest
 from caseload_builder import caseload_json, valid_tables, write_folder
-from referee import load_checker
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from referee import load_checker
 
 from models import DAYS, Assignment, Caseload, Rota, UnassignedVisit
 from models.base import format_days, parse_days
+from scheduler.cli import main
 from scheduler.io import CaseloadError, read_caseload, read_rota, write_caseload, write_rota
-
 
 # A hand-made caseload with every optional table and column, ids with leading zeros, every
 # spelling of days and times the format allows, and settings that differ from the defaults.
@@ -287,6 +288,27 @@ def test_json_empty_optional_tables_are_accepted(tmp_path):
     path = tmp_path / "caseload.json"
     path.write_text(json.dumps(document))
     assert read_caseload(path) == read_caseload(write_folder(tmp_path / "folder"))
+
+
+def test_a_caseload_written_over_another_leaves_none_of_its_tables(tmp_path, full):
+    folder = tmp_path / "caseload"
+    write_caseload(full, folder)  # every optional table
+    (folder / "README.md").write_text("notes\n")
+    plain = read_caseload(write_folder(tmp_path / "plain"))  # required tables only
+    removed = write_caseload(plain, folder)
+    assert sorted(removed) == ["pinned.csv", "preferences.csv", "previous_rota.csv",
+                               "travel.csv"]
+    assert read_caseload(folder) == plain
+    assert (folder / "README.md").read_text() == "notes\n"
+
+
+def test_convert_says_which_old_tables_it_removed(tmp_path, full):
+    write_caseload(full, tmp_path / "target")
+    source = write_folder(tmp_path / "plain")
+    result = CliRunner().invoke(main, ["convert", str(source), str(tmp_path / "target")])
+    assert result.exit_code == 0, result.output
+    assert "removed preferences.csv, previous_rota.csv, travel.csv, pinned.csv" in result.output
+    assert read_caseload(tmp_path / "target") == read_caseload(source)
 
 
 def test_written_json_leaves_out_empty_optional_tables(tmp_path):

@@ -304,16 +304,18 @@ def _locate(
 # ----------------------------------------------------------------------------- writing
 
 
-def write_caseload(caseload: Caseload, path: str | Path) -> None:
+def write_caseload(caseload: Caseload, path: str | Path) -> list[str]:
     """Write a caseload as a folder (caseload.yaml + CSVs) or, for a ``.json`` path, one file.
 
-    Empty optional tables are left out in both forms, as a folder leaves out their files.
+    Empty optional tables are left out in both forms, as a folder leaves out their files. A
+    folder that already held a caseload holds only the new one afterwards: the table files it
+    does not have are removed (other files stay). Returns the names of the files removed.
     """
     path = Path(path)
     if path.suffix.lower() == ".json":
         empty = {s.field for s in TABLES.values() if s.optional and not getattr(caseload, s.field)}
         write_text(path, caseload.model_dump_json(indent=1, exclude=empty) + "\n")
-        return
+        return []
     path.mkdir(parents=True, exist_ok=True)
     dump = caseload.model_dump(mode="json")
     settings = {key: dump[key] for key in ("name", "week_start", *SECTIONS)}
@@ -322,10 +324,15 @@ def write_caseload(caseload: Caseload, path: str | Path) -> None:
     if caseload.weights:
         settings["weights"] = dump["weights"]
     write_text(path / YAML_FILE, yaml.safe_dump(settings, sort_keys=False))
+    removed = []
     for spec in TABLES.values():
         rows = dump[spec.field]
         if rows or not spec.optional:
             write_text(path / spec.file, _csv_text(spec, rows))
+        elif (path / spec.file).is_file():
+            (path / spec.file).unlink()
+            removed.append(spec.file)
+    return removed
 
 
 def _csv_text(spec: TableSpec, rows: list[dict]) -> str:
