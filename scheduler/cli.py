@@ -48,7 +48,9 @@ def load(path: str | Path):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-v", "--verbose", count=True, help="More log detail (-v info, -vv debug).")
+@click.option("-v", "--verbose", count=True,
+              help="More log detail: -v adds the search operators' statistics and other "
+                   "libraries' messages, -vv debug. Progress lines show without it.")
 def main(verbose: int) -> None:
     """Plan a week of home care visits: caseloads in, rotas out.
 
@@ -57,7 +59,8 @@ def main(verbose: int) -> None:
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("scheduler").setLevel(min(level, logging.INFO))
+    logging.getLogger("scheduler").setLevel(min(level, logging.INFO))  # progress lines
+    logging.getLogger("scheduler.lns.operators").setLevel(level)
 
 
 # ----------------------------------------------------------------------------- caseloads

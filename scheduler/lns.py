@@ -37,6 +37,8 @@ from scheduler.plan import Plan
 from scheduler.teams import able_workers, available_minutes, planned_team
 
 logger = logging.getLogger(__name__)
+operator_log = logging.getLogger(f"{__name__}.operators")
+"""Per-operator statistics at the end of a search (shown with ``rota -v``)."""
 
 NEAREST = 12
 """Neighbouring customers kept per customer for the related-customer operators."""
@@ -289,7 +291,7 @@ def starting_temperature(plan: Plan) -> float:
 def log_operators(stats: dict[str, OperatorStats]) -> None:
     """One log line per operator: calls, accepted, improving, seconds."""
     for name, stat in stats.items():
-        logger.info(
+        operator_log.info(
             "operator %-18s calls %6d accepted %6d improved %5d seconds %6.1f",
             name, stat.calls, stat.accepted, stat.improved, stat.total_seconds,
         )
