@@ -175,6 +175,9 @@ def _visit_windows(c: Caseload) -> Iterator[Finding]:
 
 
 def _eligibility(c: Caseload) -> Iterator[Finding]:
+    if not c.visits:
+        yield Finding("visits", None, "", "no_visits",
+                      "the care plan has no visits: the rota will be empty", "warning")
     held = {skill for w in c.workers for skill in w.skills}
     genders = Counter(w.gender for w in c.workers)
     for i, v in enumerate(c.visits):

@@ -535,6 +535,18 @@ def test_doubtful_input_warns_and_loads(tmp_path, edit, file, column, rule, frag
     assert len(caseload.visits) == 3
 
 
+def test_an_empty_care_plan_warns_and_loads(tmp_path):
+    draft = Draft()
+    draft.tables["visits"] = []
+    draft.files["visits.csv"] = "visit_id,customer_id,days,start,duration_min\n"
+    with pytest.warns(CaseloadWarning, match="the care plan has no visits") as record:
+        caseload = read_caseload(draft.write(tmp_path))
+    (problem,) = [w.message.problem for w in record if isinstance(w.message, CaseloadWarning)]
+    assert (Path(problem.file).name, problem.row, problem.rule) == ("visits.csv", None,
+                                                                    "no_visits")
+    assert caseload.instances == ()
+
+
 def test_typo_key_does_not_apply(tmp_path):
     draft = Draft()
     del draft.settings["policy"]

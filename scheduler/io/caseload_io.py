@@ -220,14 +220,14 @@ DEPENDENT_RULES: dict[str, frozenset[str]] = {
         {"unknown_worker", "unknown_place", "skill_unheld", "gender_unmet", "double_handed_short",
          "pin_ineligible"}
     ),
-    "visits": frozenset({"unknown_visit"}),
+    "visits": frozenset({"unknown_visit", "no_visits"}),
     "availability": frozenset({"pin_unavailable"}),
 }
 """Cross-check rules that compare against a whole table, by that table's key."""
 
 ROW_DEPENDENT_RULES = frozenset(
     {"skill_unheld", "gender_unmet", "double_handed_short", "unknown_visit", "pin_ineligible",
-     "pin_unavailable"}
+     "pin_unavailable", "no_visits"}
 )
 """Of those, the rules a single failed row can falsify (the worker who holds the skill, an
 instance of the template whose row failed); unknown ids are matched against failed ids instead."""
