@@ -79,6 +79,10 @@ from scheduler.runs import (
 )
 from scheduler.travel import TravelMatrix
 
+FIRST_ROW = 2
+"""The row number of a rota file's first data row, as a spreadsheet shows it (the header is
+row 1), as in every input error; the referee, check_rota.py, counts data rows from 1."""
+
 TRAVEL_MIN_TOLERANCE = 1
 """Minutes a row's recorded travel_min may differ from the modelled leg."""
 
@@ -184,7 +188,7 @@ def _span(start: int, end: int) -> str:
 
 def _check_unknown_id(ctx: _Context) -> Iterator[Violation]:
     c = ctx.caseload
-    for n, row in enumerate(ctx.rota.assignments, start=1):
+    for n, row in enumerate(ctx.rota.assignments, start=FIRST_ROW):
         where = f"rota.csv:{n}"
         if row.visit_id not in c.instance_by_id:
             yield Violation("unknown_id", f"no visit instance {row.visit_id!r}",
@@ -195,7 +199,7 @@ def _check_unknown_id(ctx: _Context) -> Iterator[Violation]:
         if row.customer_id not in c.customer_by_id:
             yield Violation("unknown_id", f"no customer {row.customer_id!r}",
                             {"customer": row.customer_id, "row": where})
-    for n, row in enumerate(ctx.rota.unassigned, start=1):
+    for n, row in enumerate(ctx.rota.unassigned, start=FIRST_ROW):
         where = f"unassigned.csv:{n}"
         if row.visit_id not in c.instance_by_id:
             yield Violation("unknown_id", f"no visit instance {row.visit_id!r}",
@@ -207,8 +211,9 @@ def _check_unknown_id(ctx: _Context) -> Iterator[Violation]:
 
 def _check_row_consistency(ctx: _Context) -> Iterator[Violation]:
     c = ctx.caseload
-    rows = [("rota.csv", n, r) for n, r in enumerate(ctx.rota.assignments, start=1)]
-    rows += [("unassigned.csv", n, r) for n, r in enumerate(ctx.rota.unassigned, start=1)]
+    rows = [("rota.csv", n, r) for n, r in enumerate(ctx.rota.assignments, start=FIRST_ROW)]
+    rows += [("unassigned.csv", n, r)
+             for n, r in enumerate(ctx.rota.unassigned, start=FIRST_ROW)]
     for source, n, row in rows:
         instance = c.instance_by_id.get(row.visit_id)
         if instance is None:
@@ -230,7 +235,7 @@ def _check_row_consistency(ctx: _Context) -> Iterator[Violation]:
 
 
 def _check_unassigned_reason(ctx: _Context) -> Iterator[Violation]:
-    for n, row in enumerate(ctx.rota.unassigned, start=1):
+    for n, row in enumerate(ctx.rota.unassigned, start=FIRST_ROW):
         if not row.reason.strip():
             yield Violation("unassigned_reason", "no reason given",
                             {"visit": row.visit_id, "row": f"unassigned.csv:{n}"})

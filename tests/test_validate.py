@@ -25,7 +25,7 @@ from small_week import (
 )
 
 from models import Caseload, Rota, UnassignedVisit
-from scheduler.io import write_caseload, write_rota
+from scheduler.io import read_rota, write_caseload, write_rota
 from scheduler.validate import (
     RULE_IDS,
     InvalidRotaError,
@@ -279,6 +279,16 @@ def test_violation_names_entities_and_amount():
         "min",
     )
     assert "late by 5 min" in violation.message
+
+
+def test_a_bad_row_is_named_by_its_spreadsheet_row(tmp_path):
+    rota = cell("V3-Mon", "W2", worker_id="W9")(make_rota())
+    write_rota(rota, tmp_path / "rota")
+    lines = (tmp_path / "rota" / "rota.csv").read_text().splitlines()
+    row = next(n for n, line in enumerate(lines, start=1) if ",W9," in line)  # header = 1
+    [violation] = [v for v in validate(make_caseload(), read_rota(tmp_path / "rota")[0])
+                   if v.rule == "unknown_id"]
+    assert violation.entities == {"worker": "W9", "row": f"rota.csv:{row}"}
 
 
 def test_report_text_groups_by_rule_and_ends_with_summary():
