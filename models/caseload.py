@@ -300,9 +300,8 @@ class Caseload(Frozen):
 
         errors = [f for f in cross_check(self) if f.level == "error"]
         if errors:
-            listed = "; ".join(f.text() for f in errors[:10])
-            more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
-            raise ValueError(f"{len(errors)} problem(s) in the caseload: {listed}{more}")
+            listed = "".join(f"\n  {f.text(self)}" for f in errors)
+            raise ValueError(f"{len(errors)} problem(s) in the caseload:{listed}")
         return self
 
     # -- copies ----------------------------------------------------------------------------

@@ -35,10 +35,26 @@ class Finding:
     ref: str = ""
     """The unknown id, for findings about references."""
 
-    def text(self) -> str:
-        where = self.table if self.index is None else f"{self.table}[{self.index}]"
-        column = f".{self.column}" if self.column else ""
+    def text(self, caseload: Caseload | None = None) -> str:
+        """"visits entry 20 (V0020), workers_required: message [rule]": the entry's position
+        counts from 1, and its id is named when ``caseload`` is given."""
+        where = self.table
+        if self.index is not None:
+            where += f" entry {self.index + 1}"
+            ident = _entry_id(caseload, self.table, self.index) if caseload else ""
+            where += f" ({ident})" if ident else ""
+        column = f", {self.column}" if self.column else ""
         return f"{where}{column}: {self.message} [{self.rule}]"
+
+
+def _entry_id(caseload: Caseload, table: str, index: int) -> str:
+    """The first id column of entry ``index`` of a table ("" when it has none)."""
+    rows = getattr(caseload, "travel_matrix" if table == "travel" else table, None)
+    if not rows or index >= len(rows):
+        return ""
+    row = rows[index]
+    return next((str(getattr(row, name)) for name in type(row).model_fields
+                 if name.endswith("_id")), "")
 
 
 def cross_check(caseload: Caseload) -> list[Finding]:

@@ -312,6 +312,23 @@ def test_customer_team_caps(mode, c2_cap):
     assert own == {"keep": 4, "lower": 2, "replace": None}[mode]
 
 
+def test_an_override_that_breaks_the_caseload_names_every_entry_by_id():
+    c = caseload(
+        [customer("C1"), customer("C2")],
+        [visit(f"V{i}", f"C{1 + i % 2}", "09:00", workers_required=2) for i in range(1, 13)],
+        [worker("W1"), worker("W2")], [shift("W1", "08:00", "18:00"),
+                                       shift("W2", "08:00", "18:00")],
+    )
+    scenario = Scenario(name="solo", policy=PolicyChanges(max_team_size=1))
+    with pytest.raises(ScenarioError) as error:
+        apply_scenario(c, scenario, file="s.yaml", index=0)
+    text = str(error.value)
+    assert "12 problem(s)" in text
+    assert "visits entry 12 (V12), workers_required: needs 2 workers together but C1's team" \
+        in text  # the last of twelve: none cut off, positions from 1, the id named
+    assert text.count("[team_cap_too_small]") == 12
+
+
 def test_the_base_is_never_changed():
     base = two_towns(zoned=True)
     before = base.model_dump()
