@@ -66,8 +66,8 @@ def _team_full(plan: Plan, v: int, workers_with_shift: set[int], when: str) -> s
     team = plan.team[c]
     members = ", ".join(sorted(inst.worker_ids[w] for w in team))
     need = int(inst.required[v])
-    text = (f"team cap reached: {inst.customer_ids[c]} has {len(team)} "
-            f"worker{'s' if len(team) > 1 else ''}, its cap ({members}), and the visit needs "
+    text = (f"team cap reached: {inst.customer_ids[c]} already has {len(team)} "
+            f"worker{'s' if len(team) > 1 else ''} ({members}), its cap, and the visit needs "
             f"{need}")
     statuses = []
     off = sorted(inst.worker_ids[w] for w in team if w not in workers_with_shift)

@@ -343,9 +343,9 @@ def test_unassigned_reason_at_the_team_cap_says_what_each_member_is_doing():
     caseload, rota = explain_caseload(), explain_rota()
     plan = plan_from_rota(caseload, rota)
     reason = unassigned_reason(plan, plan.inst.visit_ids.index("X-Mon"))
-    assert reason == ("team cap reached: C1 has 1 worker, its cap (WO), and the visit needs 1: "
-                      "WO is at Z-Mon (C2) 09:00-10:00; 1 other worker on duty then is outside "
-                      "the team")
+    assert reason == ("team cap reached: C1 already has 1 worker (WO), its cap, and the visit "
+                      "needs 1: WO is at Z-Mon (C2) 09:00-10:00; 1 other worker on duty then is "
+                      "outside the team")
 
 
 def test_unassigned_reason_at_the_team_cap_names_members_off_duty_and_free():
@@ -358,7 +358,7 @@ def test_unassigned_reason_at_the_team_cap_names_members_off_duty_and_free():
     assert validate(off, rota) == []
     plan = plan_from_rota(off, rota)
     assert unassigned_reason(plan, plan.inst.visit_ids.index("X-Mon")) == (
-        "team cap reached: C1 has 1 worker, its cap (WO), and the visit needs 1: "
+        "team cap reached: C1 already has 1 worker (WO), its cap, and the visit needs 1: "
         "WO is not available Mon 08:45-09:45; 1 other worker on duty then is outside the "
         "team")
     free = Rota(assignments=(row("Y-Mon", "C1", "WO", "12:00", "12:30", 5, 1.0),),
