@@ -246,7 +246,9 @@ def test_change_list_by_worker_and_as_csv(tiny_with_previous, tiny_rota):
     don = next(r for r in table if r["visit_id"] == "V4-Mon")
     assert don == {"customer_id": "C4", "customer_name": "Don Lee", "visit_id": "V4-Mon",
                    "day": "Mon", "before_workers": "W2", "before_start": "08:10",
-                   "after_workers": "W2", "after_start": "08:00", "change": "time"}
+                   "after_workers": "W2", "after_start": "08:00", "moved_min": "-10",
+                   "change": "time"}
+    assert next(r for r in table if r["visit_id"] == "V9-Mon")["moved_min"] == ""  # removed
     assert [r["customer_id"] for r in table] == sorted(r["customer_id"] for r in table)
 
 

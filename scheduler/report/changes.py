@@ -24,9 +24,10 @@ from scheduler.report.common import clock, csv_text, customer_name, worker_name
 
 CHANGE_COLUMNS = (
     "customer_id", "customer_name", "visit_id", "day", "before_workers", "before_start",
-    "after_workers", "after_start", "change",
+    "after_workers", "after_start", "moved_min", "change",
 )
-"""Columns of changes.csv (workers ``;``-separated ids, starts HH:MM)."""
+"""Columns of changes.csv (workers ``;``-separated ids, starts HH:MM, ``moved_min`` the start's
+shift in minutes, + later, empty unless the visit has a start both weeks)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,13 @@ class Change:
     after_workers: tuple[str, ...]
     after_start: int | None
     change: str
+
+    @property
+    def moved_min(self) -> int | None:
+        """Minutes the start moved (+ later); None unless it has a start both weeks."""
+        if self.before_start is None or self.after_start is None:
+            return None
+        return self.after_start - self.before_start
 
 
 def change_list(caseload: Caseload, rota: Rota) -> list[Change]:
@@ -128,6 +136,7 @@ def change_rows(caseload: Caseload, changes: list[Change]) -> list[dict]:
         "before_start": clock(c.before_start),
         "after_workers": ";".join(c.after_workers),
         "after_start": clock(c.after_start),
+        "moved_min": "" if c.moved_min is None else f"{c.moved_min:+d}",
         "change": c.change,
     } for c in changes]
 
