@@ -54,8 +54,8 @@ def load(path: str | Path):
 def main(verbose: int) -> None:
     """Plan a week of home care visits: caseloads in, rotas out.
 
-    A caseload is a folder (caseload.yaml and CSV tables) or one JSON file, as ../FORMAT.md
-    describes. Start with `rota inspect CASELOAD`, then `rota solve CASELOAD --out DIR`.
+    A caseload is a folder (caseload.yaml and CSV tables) or one JSON file; docs/formats.md
+    in the project describes both. Start with `rota inspect CASELOAD`, then `rota solve CASELOAD --out DIR`.
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -547,6 +547,27 @@ def test_an_empty_care_plan_warns_and_loads(tmp_path):
     assert caseload.instances == ()
 
 
+def test_a_semicolon_separated_file_says_to_save_it_with_commas(tmp_path):
+    draft = Draft()
+    raw("customers.csv", "customer_id;name;lat;lon\nC1;Ada;51.5;-0.12\n")(draft)
+    with pytest.raises(CaseloadError) as info:
+        read_caseload(draft.write(tmp_path))
+    problem = _only_problem(info.value)
+    assert (problem.column, problem.rule) == ("customer_id, lat, lon", "missing_column")
+    assert problem.message.endswith("save the file as comma-separated CSV)")
+
+
+def test_a_file_not_in_utf8_says_to_save_it_as_utf8(tmp_path):
+    folder = Draft().write(tmp_path)
+    text = (folder / "customers.csv").read_text(encoding="utf-8").replace("Ada", "Zoë")
+    (folder / "customers.csv").write_bytes(text.encode("latin-1"))
+    with pytest.raises(CaseloadError) as info:
+        read_caseload(folder)
+    problem = _only_problem(info.value)
+    assert (Path(problem.file).name, problem.rule) == ("customers.csv", "bad_csv")
+    assert problem.message.endswith("save it as UTF-8 CSV")
+
+
 def test_typo_key_does_not_apply(tmp_path):
     draft = Draft()
     del draft.settings["policy"]

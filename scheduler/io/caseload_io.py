@@ -104,8 +104,9 @@ def _read_folder(folder: Path, yaml_path: Path) -> Caseload:
         try:
             columns, records, row_numbers = read_csv_records(path)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            hint = "; save it as UTF-8 CSV" if isinstance(exc, UnicodeDecodeError) else ""
             found.problems.append(
-                InputProblem(str(path), None, "", "bad_csv", f"cannot read as CSV: {exc}")
+                InputProblem(str(path), None, "", "bad_csv", f"cannot read as CSV: {exc}{hint}")
             )
             continue
         parsed[key] = parse_rows(spec, records, columns, str(path), row_numbers.__getitem__)

@@ -107,9 +107,12 @@ def parse_rows(
     present = set(columns) if columns is not None else {k for r in records for k in r}
     missing = [c for c in spec.required_columns if c not in present]
     if missing and (columns is not None or records):  # an empty JSON list lacks no column
+        hint = ""
+        if columns and any(";" in c for c in columns):
+            hint = " (the header holds ';': save the file as comma-separated CSV)"
         out.problems.append(
             InputProblem(file, None, ", ".join(missing), "missing_column",
-                         f"missing required column(s) {', '.join(missing)}")
+                         f"missing required column(s) {', '.join(missing)}{hint}")
         )
         return out
     known = spec.model.model_fields
