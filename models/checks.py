@@ -199,9 +199,11 @@ def _eligibility(c: Caseload) -> Iterator[Finding]:
     for i, v in enumerate(c.visits):
         for skill in v.skills:
             if skill not in held:
+                hint = " (skills are separated by ';', not ',')" if "," in skill else ""
                 yield Finding(
                     "visits", i, "skills", "skill_unheld",
-                    f"no worker holds skill {skill!r}; the visit cannot be assigned", "warning",
+                    f"no worker holds skill {skill!r}; the visit cannot be assigned{hint}",
+                    "warning",
                 )
     for i, cu in enumerate(c.customers):
         if cu.gender_preference and not genders[cu.gender_preference]:

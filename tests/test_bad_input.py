@@ -511,6 +511,9 @@ def test_a_quoted_line_break_stays_in_its_row(tmp_path):
         # a skill a visit needs that no worker holds: the visit stays, unassignable
         (cell("visits", 0, "skills", "dementia"), "visits.csv", "skills", "skill_unheld",
          "'dementia'"),
+        # skills separated by a comma: one skill nobody holds, and the reader says why
+        (cell("visits", 0, "skills", "medication,hoist"), "visits.csv", "skills",
+         "skill_unheld", "separated by ';', not ','"),
         # a travel.csv row about a place that does not exist
         (append("travel", {**TRAVEL_ROW, "to_id": "X1"}), "travel.csv", "to_id",
          "unknown_place", "'X1'"),
