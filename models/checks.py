@@ -300,6 +300,26 @@ def _pins(c: Caseload) -> Iterator[Finding]:
             by_visit[pin.visit_id].append(i)
     for visit_id, rows in by_visit.items():
         yield from _pins_agree(c, visit_id, rows)
+    yield from _pins_within_team_caps(c, by_visit)
+
+
+def _pins_within_team_caps(c: Caseload, by_visit: dict[str, list[int]]) -> Iterator[Finding]:
+    """The workers pinned to a customer's visits fit in the customer's team cap."""
+    pinned: dict[str, list[str]] = defaultdict(list)
+    for visit_id, rows in sorted(by_visit.items(), key=lambda item: item[1][0]):
+        customer_id = c.instance_by_id[visit_id].customer_id
+        for i in rows:
+            worker_id = c.pinned[i].worker_id
+            if worker_id in pinned[customer_id]:
+                continue
+            pinned[customer_id].append(worker_id)
+            cap = c.team_cap(customer_id)
+            if len(pinned[customer_id]) == cap + 1:
+                yield Finding(
+                    "pinned", i, "worker_id", "pins_over_team_cap",
+                    f"the pins give {customer_id} more workers than its team cap of {cap}: "
+                    f"{', '.join(pinned[customer_id])}",
+                )
 
 
 def _pin_keepable(c: Caseload, i: int, visit) -> Iterator[Finding]:

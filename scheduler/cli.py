@@ -55,7 +55,8 @@ def main(verbose: int) -> None:
     """Plan a week of home care visits: caseloads in, rotas out.
 
     A caseload is a folder (caseload.yaml and CSV tables) or one JSON file; docs/formats.md
-    in the project describes both. Start with `rota inspect CASELOAD`, then `rota solve CASELOAD --out DIR`.
+    in the project describes both. Start with `rota inspect CASELOAD`, then
+    `rota solve CASELOAD --out DIR`.
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -125,7 +126,6 @@ def solve(caseload_path, out_dir, time_limit, seed, workers, stall, iterations) 
     from scheduler.io import write_caseload, write_rota
     from scheduler.kpi import compute_kpis
     from scheduler.report import write_reports
-    from scheduler.solve import solve as solve_caseload
 
     path = caseload_path or DEFAULT_CASELOAD
     with user_errors():
@@ -135,7 +135,7 @@ def solve(caseload_path, out_dir, time_limit, seed, workers, stall, iterations) 
     params = SolveParams(time_limit_s=time_limit, seed=seed, workers=workers, stall_s=stall,
                          iterations=iterations)
     with user_errors():
-        result = _solve_keeping_pins(solve_caseload, caseload, params, path)
+        result = _solve_keeping_pins(caseload, params, path)
     kpis = compute_kpis(caseload, result.rota, solve_seconds=result.solve_seconds,
                         objective=result.objective, bound=result.bound)
     write_rota(result.rota, out_dir, kpis)
@@ -147,10 +147,11 @@ def solve(caseload_path, out_dir, time_limit, seed, workers, stall, iterations) 
                "reports (board.html, run sheets, customer schedules, changes, calendars)")
 
 
-def _solve_keeping_pins(solve_caseload, caseload, params, path):
+def _solve_keeping_pins(caseload, params, path):
     """Solve; pins that cannot be kept are input errors on their pinned.csv rows."""
     from scheduler.io import CaseloadError, InputProblem, locate_entry
     from scheduler.solve import PinError
+    from scheduler.solve import solve as solve_caseload
 
     try:
         return solve_caseload(caseload, params)

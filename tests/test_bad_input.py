@@ -156,6 +156,10 @@ CASES = [
     pytest.param(append("pinned", PIN, {**PIN, "worker_id": "W2"}),  # V1 needs one worker
                  Expected("pinned.csv", 3, "worker_id", "too_many_pins", "needs 1"),
                  id="pin-too-many"),
+    pytest.param(lambda d: (cell("customers", 0, "max_team_size", "1")(d),  # C1: one worker
+                            append("pinned", PIN, {"visit_id": "V1-Tue", "worker_id": "W2"})(d)),
+                 Expected("pinned.csv", 3, "worker_id", "pins_over_team_cap", "cap of 1: W1, W2"),
+                 id="pins-over-team-cap"),
     pytest.param(append("customers", valid_tables()["customers"][0]),  # C1 listed twice
                  Expected("customers.csv", 5, "customer_id", "duplicate_id", "'C1'"),
                  id="duplicate-customer"),
