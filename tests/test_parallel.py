@@ -4,6 +4,7 @@ constructed rota; Ctrl-C stops a search (one process or two) with the best rota 
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -13,8 +14,13 @@ from pathlib import Path
 import pytest
 
 from models.result import SolveParams
+from scheduler import parallel
+from scheduler.construct import construct
 from scheduler.generate import generate
 from scheduler.io import read_caseload, read_rota, write_caseload
+from scheduler.lns import Limits
+from scheduler.plan import Plan
+from scheduler.prepare import prepare
 from scheduler.solve import solve
 from scheduler.validate import objective, validate
 from tests.builders import solve_heuristic
@@ -43,6 +49,26 @@ def test_two_process_search_reports_progress_at_the_interval_asked():
     assert objectives == sorted(objectives, reverse=True)
     assert objectives[-1] == result.stats["engine_objective"]
     assert len(set(objectives[1:-1])) > 2  # improvements show up within legs
+
+
+def test_a_process_on_its_own_line_starts_from_its_own_construction():
+    inst = prepare(generate("S", "mixed", 1))
+    constructed = Plan(inst)
+    construct(constructed, random.Random(5))
+    parallel._start_process(inst, parallel._Scoreboard(1, inst).values)
+    no_steps = Limits(deadline=time.monotonic() + 60, iterations=0, log_every_s=None)
+    objective_, state, _ = parallel._leg(None, 5, no_steps, None, 0)
+    assert (objective_, state) == (constructed.objective(), constructed.copy_state())
+
+
+def test_a_long_search_on_own_lines_first_returns_a_valid_better_rota(monkeypatch):
+    monkeypatch.setattr(parallel, "ON_OWN_MIN_S", 1.0)  # 8 s: 4 s on own lines, then together
+    c = generate("S", "mixed", 1)
+    result = solve(c, SolveParams(time_limit_s=8, seed=1, workers=2))
+    assert validate(c, result.rota) == []
+    assert objective(c, result.rota)[0] == result.objective == result.stats["engine_objective"]
+    _, constructed = solve_heuristic(c)
+    assert result.objective < constructed.objective()
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
