@@ -42,8 +42,8 @@ MAX_LEG_S = 20.0
 
 ON_OWN_SHARE = 0.5
 """Share of a long search's time each process searches its own line before all start from the
-best. On L at 300 s (seeds 1-6) it left 3.8 visits out on average against 4.8 without (and
-found a rota with 2 left out); at 30 s it left 6.2 against 5.5, hence ON_OWN_MIN_S."""
+best. On L at 300 s (seeds 1-6) it left 3.8 visits out on average against 4.8 without (five
+runs); at 30 s it left 6.2 against 5.5, hence ON_OWN_MIN_S."""
 
 ON_OWN_MIN_S = 120.0
 """Searches shorter than this (seconds) are cooperative from the start."""
