@@ -286,6 +286,9 @@ def _pins(c: Caseload) -> Iterator[Finding]:
     start) starts inside the window; a visit's pins agree with each other."""
     instances = c.instance_by_id
     by_visit: dict[str, list[int]] = defaultdict(list)
+    shifts: dict[tuple[str, int], list] = defaultdict(list)
+    for shift in c.shifts:
+        shifts[(shift.worker_id, shift.day)].append(shift)
     for i, pin in enumerate(c.pinned):
         visit = instances.get(pin.visit_id)
         if visit is None:
@@ -296,7 +299,7 @@ def _pins(c: Caseload) -> Iterator[Finding]:
         if pin.worker_id not in c.worker_by_id:
             yield _unknown("pinned", i, "worker_id", "worker", pin.worker_id)
         elif visit is not None:
-            yield from _pin_keepable(c, i, visit)
+            yield from _pin_keepable(c, i, visit, shifts[(pin.worker_id, visit.day)])
             by_visit[pin.visit_id].append(i)
     for visit_id, rows in by_visit.items():
         yield from _pins_agree(c, visit_id, rows)
@@ -322,10 +325,10 @@ def _pins_within_team_caps(c: Caseload, by_visit: dict[str, list[int]]) -> Itera
                 )
 
 
-def _pin_keepable(c: Caseload, i: int, visit) -> Iterator[Finding]:
+def _pin_keepable(c: Caseload, i: int, visit, rows: list) -> Iterator[Finding]:
     """Pin i can be kept on its own: the worker may serve the customer, the start (if given)
-    is inside the visit's window, and an availability row of theirs that day holds the visit
-    (travel from home aside)."""
+    is inside the visit's window, and one of ``rows`` (the worker's shifts that day) holds the
+    visit (travel from home aside)."""
     pin = c.pinned[i]
     worker = c.worker_by_id[pin.worker_id]
     why_not = ineligibility(c, c.template_by_id[visit.template_id], worker)
@@ -344,7 +347,6 @@ def _pin_keepable(c: Caseload, i: int, visit) -> Iterator[Finding]:
             )
             return
         earliest = latest = start
-    rows = [s for s in c.shifts if s.worker_id == pin.worker_id and s.day == visit.day]
     if not any(max(s.start, earliest) <= latest
                and max(s.start, earliest) + visit.duration_min <= s.end for s in rows):
         held = ", ".join(f"{format_clock(s.start)}-{format_clock(s.end)}" for s in rows)

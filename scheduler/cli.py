@@ -156,13 +156,11 @@ def _solve_keeping_pins(caseload, params, path):
     try:
         return solve_caseload(caseload, params)
     except PinError as error:
+        index = {(pin.visit_id, pin.worker_id): i for i, pin in enumerate(caseload.pinned)}
         problems = []
-        for visit_id, worker_id, why in error.unkept:
-            index = next(i for i, pin in enumerate(caseload.pinned)
-                         if (pin.visit_id, pin.worker_id) == (visit_id, worker_id))
-            file, row = locate_entry(path, "pinned", index)
-            problems.append(InputProblem(file, row, "worker_id", "pin_unkept",
-                                         f"{visit_id} cannot be kept with {worker_id}: {why}"))
+        for (visit_id, worker_id, _), message in zip(error.unkept, error.messages()):
+            file, row = locate_entry(path, "pinned", index[(visit_id, worker_id)])
+            problems.append(InputProblem(file, row, "worker_id", "pin_unkept", message))
         raise CaseloadError(problems) from None
 
 

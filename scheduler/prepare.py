@@ -325,8 +325,8 @@ def precedences(inst: Instance) -> tuple[tuple[int, int, int], ...]:
 def _pinned_starts(caseload: Caseload) -> dict[str, int]:
     """Visit instance id -> the start a pin keeps (minutes from Monday 00:00): the visit's
     window shrinks to it."""
-    days = {v.id: v.day for v in caseload.instances}
-    return {pin.visit_id: days[pin.visit_id] * MINUTES_PER_DAY + pin.start
+    instances = caseload.instance_by_id
+    return {pin.visit_id: instances[pin.visit_id].day * MINUTES_PER_DAY + pin.start
             for pin in caseload.pinned if pin.start is not None}
 
 

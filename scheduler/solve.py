@@ -49,8 +49,12 @@ class PinError(Exception):
         self.unkept = unkept
         super().__init__(unkept)
 
+    def messages(self) -> list[str]:
+        """One sentence per pin not kept."""
+        return [f"{v} cannot be kept with {w}: {why}" for v, w, why in self.unkept]
+
     def __str__(self) -> str:
-        return "; ".join(f"{v} cannot be kept with {w}: {why}" for v, w, why in self.unkept)
+        return "; ".join(self.messages())
 
 
 def solve(
