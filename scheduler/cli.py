@@ -186,7 +186,7 @@ def check(caseload_path: Path, rota_dir: Path) -> None:
     Prints the violations grouped by rule, the recomputed objective with its breakdown and a
     VALID/INVALID line. Exit code 0 valid, 1 violations, 2 unreadable input.
     """
-    from scheduler.io import read_rota
+    from scheduler.io import read_rota, rota_row_numbers
     from scheduler.runs import build_runs
     from scheduler.validate import objective, report_text, validate
 
@@ -194,7 +194,7 @@ def check(caseload_path: Path, rota_dir: Path) -> None:
         caseload = load(caseload_path)
         rota, _ = read_rota(rota_dir)
     runs = build_runs(caseload, rota)
-    violations = validate(caseload, rota, runs=runs)
+    violations = validate(caseload, rota, runs=runs, row_numbers=rota_row_numbers(rota_dir))
     total, breakdown = objective(caseload, rota, runs=runs)
     click.echo(report_text(violations, total, breakdown))
     sys.exit(1 if violations else 0)
@@ -289,7 +289,7 @@ def report(rota_dir: Path, caseload_path: Path | None) -> None:
     marked INVALID; the violations are printed and the exit code is 1. Exit code 2: unreadable
     input, nothing written.
     """
-    from scheduler.io import read_rota
+    from scheduler.io import read_rota, rota_row_numbers
     from scheduler.io.rota_io import KPIS_FILE
     from scheduler.kpi import compute_kpis
     from scheduler.report import write_reports
@@ -301,7 +301,7 @@ def report(rota_dir: Path, caseload_path: Path | None) -> None:
         rota, kpis = read_rota(rota_dir)
         caseload = load(rota_caseload_path(rota_dir, caseload_path))
     runs = build_runs(caseload, rota)
-    violations = validate(caseload, rota, runs=runs)
+    violations = validate(caseload, rota, runs=runs, row_numbers=rota_row_numbers(rota_dir))
     if kpis is None:
         kpis = compute_kpis(caseload, rota, runs=runs)
         write_text(rota_dir / KPIS_FILE, json.dumps(kpis, indent=1) + "\n")

@@ -67,6 +67,7 @@ from models.objective import (
     hectometres,
     resolve_weights,
 )
+from scheduler.io.rota_io import ROTA_FILE, UNASSIGNED_FILE
 from scheduler.runs import (
     Run,
     Stop,
@@ -142,6 +143,14 @@ class _Context:
     caseload: Caseload
     rota: Rota
     runs: tuple[Run, ...]
+    row_numbers: dict[str, list[int]] = field(default_factory=dict)
+
+    def numbered(self, file: str) -> Iterator[tuple[str, Assignment | UnassignedVisit]]:
+        """``(where, row)`` for each row of rota.csv or unassigned.csv; ``where`` is
+        ``file:row number`` (the numbers read from the file, or counted from FIRST_ROW)."""
+        rows = self.rota.assignments if file == ROTA_FILE else self.rota.unassigned
+        numbers = self.row_numbers.get(file) or range(FIRST_ROW, FIRST_ROW + len(rows))
+        return ((f"{file}:{n}", row) for n, row in zip(numbers, rows, strict=True))
 
     @cached_property
     def rows_by_visit(self) -> dict[str, list[Assignment]]:
@@ -188,8 +197,7 @@ def _span(start: int, end: int) -> str:
 
 def _check_unknown_id(ctx: _Context) -> Iterator[Violation]:
     c = ctx.caseload
-    for n, row in enumerate(ctx.rota.assignments, start=FIRST_ROW):
-        where = f"rota.csv:{n}"
+    for where, row in ctx.numbered(ROTA_FILE):
         if row.visit_id not in c.instance_by_id:
             yield Violation("unknown_id", f"no visit instance {row.visit_id!r}",
                             {"visit": row.visit_id, "row": where})
@@ -199,8 +207,7 @@ def _check_unknown_id(ctx: _Context) -> Iterator[Violation]:
         if row.customer_id not in c.customer_by_id:
             yield Violation("unknown_id", f"no customer {row.customer_id!r}",
                             {"customer": row.customer_id, "row": where})
-    for n, row in enumerate(ctx.rota.unassigned, start=FIRST_ROW):
-        where = f"unassigned.csv:{n}"
+    for where, row in ctx.numbered(UNASSIGNED_FILE):
         if row.visit_id not in c.instance_by_id:
             yield Violation("unknown_id", f"no visit instance {row.visit_id!r}",
                             {"visit": row.visit_id, "row": where})
@@ -211,14 +218,12 @@ def _check_unknown_id(ctx: _Context) -> Iterator[Violation]:
 
 def _check_row_consistency(ctx: _Context) -> Iterator[Violation]:
     c = ctx.caseload
-    rows = [("rota.csv", n, r) for n, r in enumerate(ctx.rota.assignments, start=FIRST_ROW)]
-    rows += [("unassigned.csv", n, r)
-             for n, r in enumerate(ctx.rota.unassigned, start=FIRST_ROW)]
-    for source, n, row in rows:
+    rows = [*ctx.numbered(ROTA_FILE), *ctx.numbered(UNASSIGNED_FILE)]
+    for where, row in rows:
         instance = c.instance_by_id.get(row.visit_id)
         if instance is None:
             continue
-        ids = {"visit": row.visit_id, "row": f"{source}:{n}"}
+        ids = {"visit": row.visit_id, "row": where}
         if row.customer_id in c.customer_by_id and row.customer_id != instance.customer_id:
             yield Violation("row_consistency",
                             f"customer {row.customer_id} but the visit is for "
@@ -235,10 +240,10 @@ def _check_row_consistency(ctx: _Context) -> Iterator[Violation]:
 
 
 def _check_unassigned_reason(ctx: _Context) -> Iterator[Violation]:
-    for n, row in enumerate(ctx.rota.unassigned, start=FIRST_ROW):
+    for where, row in ctx.numbered(UNASSIGNED_FILE):
         if not row.reason.strip():
             yield Violation("unassigned_reason", "no reason given",
-                            {"visit": row.visit_id, "row": f"unassigned.csv:{n}"})
+                            {"visit": row.visit_id, "row": where})
 
 
 def _check_coverage(ctx: _Context) -> Iterator[Violation]:
@@ -289,7 +294,8 @@ def _check_time_window(ctx: _Context) -> Iterator[Violation]:
             yield Violation(
                 "time_window",
                 f"{word} by {by} min: starts {format_week_time(start)}, window "
-                f"{format_clock(v.earliest % MINUTES_PER_DAY)}-{format_clock(v.latest % MINUTES_PER_DAY)}",
+                f"{format_clock(v.earliest % MINUTES_PER_DAY)}-"
+                f"{format_clock(v.latest % MINUTES_PER_DAY)}",
                 {"visit": v.id, "worker": row.worker_id}, by, "min")
 
 
@@ -387,8 +393,9 @@ def _check_travel_to_home(ctx: _Context) -> Iterator[Violation]:
         over = last.end + run.leg_home.minutes - run.shift.end
         if over > 0:
             yield Violation("travel_to_home",
-                            f"ends {format_clock(last.end % MINUTES_PER_DAY)}, {run.leg_home.minutes} min "
-                            f"home, shift ends {format_clock(run.shift.end % MINUTES_PER_DAY)}: "
+                            f"ends {format_clock(last.end % MINUTES_PER_DAY)}, "
+                            f"{run.leg_home.minutes} min home, shift ends "
+                            f"{format_clock(run.shift.end % MINUTES_PER_DAY)}: "
                             f"over by {over} min", _ids(last), over, "min")
 
 
@@ -597,6 +604,7 @@ def validate(
     *,
     travel: TravelMatrix | None = None,
     runs: tuple[Run, ...] | None = None,
+    row_numbers: dict[str, list[int]] | None = None,
 ) -> list[Violation]:
     """Every violation of FORMAT.md's validity rules (and of pinned assignments).
 
@@ -608,6 +616,9 @@ def validate(
         The caseload's travel matrix; built when None.
     runs
         ``build_runs(caseload, rota, travel)`` when the caller has it already.
+    row_numbers
+        ``rota_row_numbers(folder)`` for a rota read from files that may hold blank lines;
+        otherwise rows are numbered in order from FIRST_ROW.
 
     Returns
     -------
@@ -615,7 +626,7 @@ def validate(
         In rule order (``RULE_IDS``); empty when the rota is valid.
     """
     runs = runs if runs is not None else build_runs(caseload, rota, travel)
-    ctx = _Context(caseload, rota, runs)
+    ctx = _Context(caseload, rota, runs, row_numbers or {})
     return [violation for _, check in RULES for violation in check(ctx)]
 
 

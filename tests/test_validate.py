@@ -291,6 +291,24 @@ def test_a_bad_row_is_named_by_its_spreadsheet_row(tmp_path):
     assert violation.entities == {"worker": "W9", "row": f"rota.csv:{row}"}
 
 
+def test_check_names_a_bad_row_by_its_spreadsheet_row_after_blank_lines(tmp_path):
+    from click.testing import CliRunner
+
+    from scheduler.cli import main
+
+    rota = cell("V3-Mon", "W2", worker_id="W9")(make_rota())
+    caseload_dir, rota_dir = _write(tmp_path, make_caseload(), rota)
+    path = Path(rota_dir) / "rota.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0], "", ",,,,,,,", *lines[1:]]) + "\n")  # a hand edit
+    row = next(n for n, line in enumerate(path.read_text().splitlines(), start=1)
+               if ",W9," in line)
+    result = CliRunner().invoke(main, ["check", caseload_dir, rota_dir])
+    assert result.exit_code == 1, result.output
+    assert f"row=rota.csv:{row}" in result.output
+    assert f"row=rota.csv:{row - 2}" not in result.output
+
+
 def test_report_text_groups_by_rule_and_ends_with_summary():
     caseload = make_caseload(customers={"C3": {"max_team_size": 2}})
     rota = change_row(make_rota(), "V4-Mon", "W2", start="18:01", end="18:31")

@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 
 from models import Assignment, Rota, UnassignedVisit
-from scheduler.io.files import write_text
 from scheduler.io.errors import CaseloadError, InputProblem
+from scheduler.io.files import write_text
 from scheduler.io.tables import TableSpec, parse_rows, read_csv_records
 
 ROTA_FILE = "rota.csv"
@@ -82,3 +82,10 @@ def read_rota(folder: str | Path) -> tuple[Rota, dict[str, Any] | None]:
     if problems:
         raise CaseloadError(problems)
     return Rota(assignments=tables[ROTA_FILE], unassigned=tables[UNASSIGNED_FILE]), kpis
+
+
+def rota_row_numbers(folder: str | Path) -> dict[str, list[int]]:
+    """Spreadsheet row number of each data row of rota.csv and unassigned.csv, by file name,
+    counting the blank lines a hand edit may have left (``read_rota`` skips them)."""
+    return {name: read_csv_records(Path(folder) / name)[2]
+            for name in (ROTA_FILE, UNASSIGNED_FILE)}
