@@ -7,6 +7,10 @@ follows its own line instead, leg after leg, and every process but the first sta
 it constructs itself: the week's team structure is set early and rarely changes later, so two
 structures develop before the best is taken further by all.
 
+From the second leg on, the second process starts a leg by re-forming the week's double-handed
+teams (scheduler/reform.py) when a double-handed visit is left out in its plan and the phase
+(own lines, or together) has room for the reform and a search after it; never two legs running.
+
 Used for a caseload that is one part (independent parts already run one per core) when more
 than one worker is allowed and the search is time-limited; an iteration budget keeps the
 single-process search, which is deterministic.
@@ -29,6 +33,7 @@ from scheduler.construct import construct
 from scheduler.lns import Limits, OperatorStats, Search, log_operators, starting_temperature
 from scheduler.plan import Plan
 from scheduler.prepare import Instance
+from scheduler.reform import reform_double_handed_teams
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +52,12 @@ runs); at 30 s it left 6.2 against 5.5, hence ON_OWN_MIN_S."""
 
 ON_OWN_MIN_S = 120.0
 """Searches shorter than this (seconds) are cooperative from the start."""
+
+REFORM_S = 60.0
+"""CP-SAT seconds of a re-forming of the double-handed teams."""
+
+REFORM_SEARCH_S = 20.0
+"""Seconds of search a leg that starts with a re-forming keeps after it, at least."""
 
 _process: dict = {}
 """In each worker process: the plan it searches (built once) and the shared scoreboard."""
@@ -81,6 +92,7 @@ def cooperative_search(
     reporter.report(best.objective, board.placed(best.state), 0)
     lines = [_Line(best.state)] + [_Line(None) for _ in range(processes - 1)]
     on_own_until = started + _time_on_own(limits.deadline - started)
+    reform = False
     try:
         with ProcessPoolExecutor(processes, initializer=_start_process,
                                  initargs=(plan.inst, board.values)) as pool:
@@ -91,11 +103,13 @@ def cooperative_search(
                     break
                 if now >= on_own_until:
                     lines = [_Line(best.state, best.weights)] * processes
-                leg_limits = schedule.leg(now)
+                phase_end = on_own_until if now < on_own_until else limits.deadline
+                reform = leg >= 1 and not reform and _room_to_reform(now, phase_end)
+                leg_limits = schedule.leg(now, REFORM_S + REFORM_SEARCH_S if reform else 0.0)
                 board.reset(best, _calls(totals))
                 futures = [
                     pool.submit(_leg, line.state, seed * 1009 + leg * processes + k, leg_limits,
-                                line.weights, k)
+                                line.weights, k, REFORM_S if reform and k == 1 else 0.0)
                     for k, line in enumerate(lines)
                 ]
                 results, interrupted = _gather(futures, reporter, board)
@@ -109,6 +123,12 @@ def cooperative_search(
     reporter.report(best.objective, board.placed(best.state), _calls(totals))
     log_operators(totals)
     return plan
+
+
+def _room_to_reform(now: float, phase_end: float) -> bool:
+    """Whether a leg starting ``now`` can re-form the teams and search after it by
+    ``phase_end`` (time.monotonic())."""
+    return phase_end - now >= REFORM_S + REFORM_SEARCH_S
 
 
 def _time_on_own(total_s: float) -> float:
@@ -138,9 +158,11 @@ class _Schedule:
     deadline: float
     temperature0: float
 
-    def leg(self, now: float) -> Limits:
+    def leg(self, now: float, at_least_s: float = 0.0) -> Limits:
+        """The limits of a leg starting ``now``, lasting ``at_least_s`` if longer."""
         total = max(1e-9, self.deadline - self.started)
-        end = min(self.deadline, now + min(MAX_LEG_S, max(MIN_LEG_S, total / LEGS)))
+        length = max(at_least_s, min(MAX_LEG_S, max(MIN_LEG_S, total / LEGS)))
+        end = min(self.deadline, now + length)
         cooling = ((now - self.started) / total, min(1.0, (end - self.started) / total))
         return Limits(deadline=end, log_every_s=None, cooling=cooling,
                       temperature0=self.temperature0)
@@ -165,16 +187,23 @@ def _start_process(inst: Instance, scoreboard) -> None:
     _process["scoreboard"] = scoreboard
 
 
-def _leg(state, seed: int, limits: Limits, weights: dict[str, float] | None, slot: int):
+def _leg(state, seed: int, limits: Limits, weights: dict[str, float] | None, slot: int,
+         reform_s: float = 0.0):
     """One leg in a worker process, from ``state`` or (None) from a rota constructed with
     ``seed``: (best objective, best state, operator statistics). Each new best is posted to
-    the process's ``slot`` of the scoreboard."""
+    the process's ``slot`` of the scoreboard. With ``reform_s``, the leg starts by re-forming
+    the double-handed teams for up to that many seconds if a double-handed visit is left out,
+    and searches from there (the result may be worse than ``state``)."""
     plan = _process["plan"]
     if state is None:
         plan = Plan(plan.inst)
         construct(plan, random.Random(seed))
     else:
         plan.restore(state)
+    double_handed_out = any(plan.inst.required[v] > 1 for v in plan.waiting)
+    if reform_s and double_handed_out and reform_double_handed_teams(
+            plan, reform_s, seed).interrupted:
+        return plan.objective(), plan.copy_state(), {}
     search = Search(plan, random.Random(seed), limits, seed=seed, start_weights=weights,
                     on_best=partial(_post, _process["scoreboard"], slot))
     search.run()

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,7 @@ def test_two_process_search_reports_progress_at_the_interval_asked():
                    progress=seen.append)
     times = [info["elapsed_s"] for info in seen]
     assert len(seen) >= 10
-    assert max(b - a for a, b in zip(times, times[1:])) < 1.5
+    assert max(b - a for a, b in pairwise(times)) < 1.5
     objectives = [info["objective"] for info in seen]
     assert objectives == sorted(objectives, reverse=True)
     assert objectives[-1] == result.stats["engine_objective"]
@@ -65,6 +66,28 @@ def test_a_process_on_its_own_line_starts_from_its_own_construction():
     no_steps = Limits(deadline=time.monotonic() + 60, iterations=0, log_every_s=None)
     objective_, state, _ = parallel._leg(None, 5, no_steps, None, 0)
     assert (objective_, state) == (constructed.objective(), constructed.copy_state())
+
+
+def test_a_leg_that_reforms_starts_from_the_reformed_plan():
+    """The stuck plan of tests/test_reform.py: a leg asked to reform places the double-handed
+    visit the team cap kept out, before any search step; without, it stays out."""
+    from tests.test_reform import stuck_case
+
+    _, plan, _, _ = stuck_case()
+    parallel._start_process(plan.inst, parallel._Scoreboard(1, plan.inst).values)
+    no_steps = Limits(deadline=time.monotonic() + 60, iterations=0, log_every_s=None)
+    plain = parallel._leg(plan.copy_state(), 1, no_steps, None, 0)
+    reformed = parallel._leg(plan.copy_state(), 1, no_steps, None, 0, reform_s=10)
+    assert parallel._unassigned_count(plan.inst, plain[1][0]) == 1
+    assert parallel._unassigned_count(plan.inst, reformed[1][0]) == 0
+    assert reformed[0] < plain[0]
+
+
+def test_the_reform_leg_is_long_enough_for_the_reform_and_a_search_after():
+    schedule = parallel._Schedule(started=0.0, deadline=300.0, temperature0=1.0)
+    assert schedule.leg(20.0).deadline == 40.0  # an eighth of 300 s, at most 20 s
+    assert schedule.leg(20.0, 80.0).deadline == 100.0
+    assert schedule.leg(250.0, 80.0).deadline == 300.0  # never past the deadline
 
 
 def test_a_long_search_on_own_lines_first_returns_a_valid_better_rota(monkeypatch):

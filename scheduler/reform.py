@@ -1,0 +1,276 @@
+"""Re-form the week's double-handed teams by CP-SAT.
+
+The visits the local search leaves out last are double-handed visits of customers whose team is
+at its cap: the members cannot come, and taking a newcomer means changing who covers the rest of
+the customer's week, and so other double-handed customers' teams in turn. Small moves do not
+make that change; this model makes it for all of them at once:
+
+- free: every visit of every customer with double-handed visits (its workers, its start in
+  its window, the customer's team within its cap);
+- fixed: every other visit, at its worker and start, unless it is taken out to make room (a
+  small cost, TAKE_OUT_POINTS; pinned visits never are);
+- travel is exact between any two visits that could share a run, and from and back home at a
+  run's ends; hours, span, rest and load are left to the plan, which refuses a change that
+  breaks them.
+
+The solution is applied to the plan, and the visits taken out (or refused) are put back by
+insertion. The plan is then usually worse than before (visits left out for a while) but its
+team structure is new: the local search repairs it from there (scheduler/parallel.py starts
+some of the second process's legs with it).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler.insertion import difficulty, insert, remove
+from scheduler.plan import Plan
+from scheduler.prepare import Instance, travel_out_back
+
+TAKE_OUT_POINTS = 10
+"""Model points for taking a fixed visit out to make room (it is put back by insertion)."""
+
+CHANGE_POINTS = 1
+"""Model points for each worker a free visit changes to (keeps the rest of the rota)."""
+
+LEFT_OUT_SHARE = 10
+"""A free visit left out costs its objective points over this in the model (a normal visit:
+10,000 points, worth a thousand visits taken out)."""
+
+MAX_FREE_VISITS = 800
+"""Free visits at most: customers beyond it (the fewest double-handed visits first) are fixed."""
+
+
+@dataclass(frozen=True)
+class Reform:
+    """What a reform did: ``changed`` visits given new workers or starts, ``taken_out`` visits
+    moved out of the way, ``left_out`` visits still without their workers afterwards, and
+    whether CP-SAT was stopped by Ctrl-C (then the plan is unchanged)."""
+
+    changed: int = 0
+    taken_out: int = 0
+    left_out: int = 0
+    interrupted: bool = False
+
+
+def double_handed_customers(inst: Instance) -> list[int]:
+    """Customers with double-handed visits, the most such visits first."""
+    count: dict[int, int] = defaultdict(int)
+    for v in range(inst.n_visits):
+        if inst.required[v] > 1:
+            count[int(inst.customer[v])] += 1
+    return sorted(count, key=lambda c: (-count[c], c))
+
+
+def reform_double_handed_teams(plan: Plan, time_limit_s: float, seed: int) -> Reform:
+    """Solve the model above from the plan as it stands and apply its solution (see the module
+    docstring); the plan stays valid throughout."""
+    model = _Model(plan, _free_visits(plan))
+    solution = model.solve(time_limit_s, seed)
+    if solution is None:
+        return Reform()
+    if solution == "interrupted":
+        return Reform(interrupted=True)
+    shifts, starts, taken_out = solution
+    changed = [v for v in model.free if shifts[v] != set(plan.rows[v])
+               or (shifts[v] and starts[v] != plan.start[v])]
+    for v in changed + taken_out:
+        remove(plan, v)
+    refused = [v for v in sorted(changed, key=starts.__getitem__)
+               if shifts[v] and not _place(plan, v, shifts[v], starts[v])]
+    for v in sorted(refused + taken_out, key=lambda v: difficulty(plan, v)):
+        if not plan.is_assigned(v):
+            insert(plan, v)
+    left_out = sum(1 for v in changed + taken_out if not plan.is_assigned(v))
+    return Reform(len(changed), len(taken_out), left_out)
+
+
+def _free_visits(plan: Plan) -> list[int]:
+    """Every unpinned visit of the double-handed customers, up to MAX_FREE_VISITS."""
+    inst, free = plan.inst, []
+    for c in double_handed_customers(inst):
+        visits = [v for v in plan.visits_of_customer[c] if v not in inst.pins]
+        if len(free) + len(visits) > MAX_FREE_VISITS:
+            break
+        free += visits
+    return free
+
+
+def _place(plan: Plan, v: int, shifts: set[int], start: int) -> bool:
+    """Put v into each of its shifts' runs in time order, at ``start`` if the run allows, else
+    where it re-times to; undone unless every shift takes it."""
+    for s in sorted(shifts):
+        run = sorted(plan.runs[s] + [v], key=lambda u: start if u == v else plan.start[u])
+        if not (plan.try_run(s, run, {v: start}) or plan.try_run(s, run)):
+            remove(plan, v)
+            return False
+    return True
+
+
+class _Model:
+    """The CP-SAT model of the module docstring, for the free visits of a plan."""
+
+    def __init__(self, plan: Plan, free: list[int]):
+        self.plan, self.free = plan, free
+        self.m = cp_model.CpModel()
+        self.start: dict[int, cp_model.IntVar] = {}
+        self.placed: dict[int, cp_model.IntVar] = {}
+        self.on: dict[tuple[int, int], cp_model.IntVar] = {}  # (visit, shift) -> bool
+        self.keep: dict[int, cp_model.IntVar] = {}  # fixed visit -> kept where it is
+        self.cost: list = []
+        for v in free:
+            self._add_visit(v)
+        self._add_teams()
+        self._add_precedences()
+        for s, items in self._by_shift().items():
+            self._add_travel(s, items)
+        self.m.minimize(sum(self.cost))
+
+    def _add_visit(self, v: int) -> None:
+        plan, inst, m = self.plan, self.plan.inst, self.m
+        self.start[v] = m.new_int_var(int(inst.earliest[v]), int(inst.latest[v]), "")
+        self.placed[v] = placed = m.new_bool_var("")
+        self.cost.append(int(inst.penalty[v]) // LEFT_OUT_SHARE * (1 - placed))
+        m.add_hint(placed, plan.is_assigned(v))
+        if plan.rows[v]:
+            m.add_hint(self.start[v], plan.start[v])
+        shifts = inst.candidates[v]
+        if len(shifts) == 0:
+            m.add(placed == 0)
+            return
+        out, back = travel_out_back(inst, shifts, [v])
+        chosen = []
+        for k, s in enumerate(int(s) for s in shifts):
+            on = self.on[v, s] = m.new_bool_var("")
+            chosen.append(on)
+            m.add_hint(on, s in plan.rows[v])
+            m.add(self.start[v] >= int(inst.shift_start[s] + out[k, 0])).only_enforce_if(on)
+            latest = int(inst.shift_end[s] - back[k, 0] - inst.duration[v])
+            m.add(self.start[v] <= latest).only_enforce_if(on)
+            if s not in plan.rows[v]:
+                self.cost.append(CHANGE_POINTS * on)
+        m.add(sum(chosen) == int(inst.required[v]) * placed)
+
+    def _add_teams(self) -> None:
+        """Distinct workers per customer within its cap, counting pinned visits' workers."""
+        plan, inst, m = self.plan, self.plan.inst, self.m
+        on_worker: dict[tuple[int, int], list] = defaultdict(list)
+        for (v, s), on in self.on.items():
+            on_worker[int(inst.customer[v]), int(inst.shift_worker[s])].append(on)
+        members: dict[int, list] = defaultdict(list)
+        for (c, w), ons in on_worker.items():
+            member = m.new_bool_var("")
+            m.add_max_equality(member, ons)
+            members[c].append((w, member))
+        for c, pairs in members.items():
+            pinned = {w for v in plan.visits_of_customer[c] if v in inst.pins
+                      for w in plan.workers_of(v)}
+            others = [member for w, member in pairs if w not in pinned]
+            m.add(sum(others) <= int(inst.team_cap[c]) - len(pinned))
+
+    def _add_precedences(self) -> None:
+        """Minimum gaps and order between a customer's visits, where both are placed."""
+        plan, m = self.plan, self.m
+        for u, v, delay in plan.inst.precedences:
+            if u in self.start and v in self.start:
+                m.add(self.start[v] >= self.start[u] + delay).only_enforce_if(
+                    [self.placed[u], self.placed[v]])
+            elif u in self.start and plan.rows[v]:
+                m.add(self.start[u] <= plan.start[v] - delay).only_enforce_if(self.placed[u])
+            elif v in self.start and plan.rows[u]:
+                m.add(self.start[v] >= plan.start[u] + delay).only_enforce_if(self.placed[v])
+
+    def _by_shift(self) -> dict[int, list[tuple[int, cp_model.IntVar]]]:
+        out: dict[int, list] = defaultdict(list)
+        for (v, s), on in self.on.items():
+            out[s].append((v, on))
+        return out
+
+    def _add_travel(self, s: int, items: list[tuple[int, cp_model.IntVar]]) -> None:
+        """On shift s, each pair of visits that could overlap (with the travel between them)
+        goes one after the other: free visits among themselves, and against the fixed
+        visits of the run that stay."""
+        plan, inst = self.plan, self.plan.inst
+        minutes = inst.minutes[int(inst.mode[int(inst.shift_worker[s])])]
+        free = set(self.free)
+        for u in plan.runs[s]:
+            if u in free:
+                continue
+            for v, on in items:
+                if self._may_meet(v, u, minutes):
+                    self._one_after_other(v, u, minutes, [on, self._kept(u)])
+        for i, (v, on_v) in enumerate(items):
+            for u, on_u in items[i + 1:]:
+                if self._may_meet(v, u, minutes):
+                    self._one_after_other(v, u, minutes, [on_v, on_u])
+
+    def _kept(self, u: int) -> cp_model.IntVar:
+        """The fixed visit u stays where it is (pinned ones always do)."""
+        if u not in self.keep:
+            self.keep[u] = keep = self.m.new_bool_var("")
+            self.m.add_hint(keep, True)
+            if u in self.plan.inst.pins:
+                self.m.add(keep == 1)
+            else:
+                self.cost.append(TAKE_OUT_POINTS * (1 - keep))
+        return self.keep[u]
+
+    def _bounds(self, v: int) -> tuple[int, int]:
+        """Earliest and latest start of v: its window if free, its start if fixed."""
+        if v in self.start:
+            return int(self.plan.inst.earliest[v]), int(self.plan.inst.latest[v])
+        return self.plan.start[v], self.plan.start[v]
+
+    def _may_meet(self, v: int, u: int, minutes) -> bool:
+        """Whether v and u could be too close on one run (else no constraint is needed)."""
+        inst = self.plan.inst
+        (v_lo, v_hi), (u_lo, u_hi) = self._bounds(v), self._bounds(u)
+        v_first = v_hi + int(inst.duration[v]) + int(minutes[inst.place[v], inst.place[u]])
+        u_first = u_hi + int(inst.duration[u]) + int(minutes[inst.place[u], inst.place[v]])
+        return not (v_first <= u_lo or u_first <= v_lo)
+
+    def _one_after_other(self, v: int, u: int, minutes, when: list) -> None:
+        inst, m = self.plan.inst, self.m
+        start_v = self.start[v]
+        start_u = self.start[u] if u in self.start else self.plan.start[u]
+        v_before_u = m.new_bool_var("")
+        gap_vu = int(inst.duration[v]) + int(minutes[inst.place[v], inst.place[u]])
+        gap_uv = int(inst.duration[u]) + int(minutes[inst.place[u], inst.place[v]])
+        m.add(start_v + gap_vu <= start_u).only_enforce_if([*when, v_before_u])
+        m.add(start_u + gap_uv <= start_v).only_enforce_if([*when, ~v_before_u])
+
+    def solve(self, time_limit_s: float, seed: int):
+        """(shifts per free visit, start per free visit, fixed visits taken out); None when no
+        solution was found; "interrupted" when Ctrl-C stopped CP-SAT.
+
+        CP-SAT answers Ctrl-C itself (a solve of a minute should not make the user wait), but
+        leaves SIGINT unhandled afterwards, so Python's handler is put back."""
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = time_limit_s
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        in_main_thread = threading.current_thread() is threading.main_thread()
+        solver.parameters.catch_sigint_signal = in_main_thread
+        handler = signal.getsignal(signal.SIGINT)
+        try:
+            status = solver.solve(self.m)
+        finally:
+            if in_main_thread:
+                signal.signal(signal.SIGINT, handler)
+        early = solver.wall_time < 0.9 * time_limit_s
+        if early and status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
+            return "interrupted"  # CP-SAT stops early short of optimal only on Ctrl-C
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        shifts: dict[int, set[int]] = {v: set() for v in self.free}
+        for (v, s), on in self.on.items():
+            if solver.value(on):
+                shifts[v].add(s)
+        starts = {v: solver.value(self.start[v]) for v in self.free}
+        taken_out = sorted(u for u, keep in self.keep.items() if not solver.value(keep))
+        return shifts, starts, taken_out

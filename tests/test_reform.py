@@ -1,0 +1,92 @@
+"""Re-forming the double-handed teams (scheduler/reform.py) on a hand-built plan whose best
+change is known."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from models import Pin
+from scheduler.extract import to_rota
+from scheduler.insertion import insert
+from scheduler.plan import Plan
+from scheduler.prepare import prepare
+from scheduler.reform import reform_double_handed_teams
+from scheduler.validate import validate
+from tests.builders import caseload, customer, shift, visit, worker
+
+
+def stuck_case(pinned: bool = False):
+    """A's double-handed visit D (team cap 2) on Monday and Tuesday at 18:00; B's visit S on
+    Monday at 18:00. W1 and W3 work both evenings, W2 Monday only. The plan has D-Mon with W1
+    and W2 and S with W3, so D-Tue is left out: W2 is off and the cap keeps W3 away. The
+    one complete rota: A's team W1 and W3, S with W2. Returns (caseload, plan, visit index,
+    worker index)."""
+    c = caseload(
+        customers=[customer("A", km=1, max_team_size=2), customer("B", km=1.5)],
+        visits=[visit("D", "A", "18:00", 30, days="Mon;Tue", workers_required=2),
+                visit("S", "B", "18:00", 30)],
+        workers=[worker("W1"), worker("W2"), worker("W3")],
+        availability=[shift("W1", "17:00", "20:00", day="Mon-Tue"),
+                      shift("W2", "17:00", "20:00"),
+                      shift("W3", "17:00", "20:00", day="Mon-Tue")],
+        pinned=(Pin(visit_id="S-Mon", worker_id="W3"),) if pinned else (),
+    )
+    plan = Plan(prepare(c))
+    inst = plan.inst
+    visit_at = {visit_id: v for v, visit_id in enumerate(inst.visit_ids)}
+    worker_at = {worker_id: w for w, worker_id in enumerate(inst.worker_ids)}
+
+    def shifts_of(*workers: str) -> list[int]:
+        return [s for s in range(inst.n_shifts) if inst.shift_day[s] == 0
+                and inst.worker_ids[inst.shift_worker[s]] in workers]
+
+    assert insert(plan, visit_at["D-Mon"], shifts=shifts_of("W1", "W2"))
+    assert insert(plan, visit_at["S-Mon"], shifts=shifts_of("W3"))
+    assert not insert(plan, visit_at["D-Tue"])
+    return c, plan, visit_at, worker_at
+
+
+def test_reforming_the_team_places_the_visit_the_cap_kept_out():
+    c, plan, visit_at, worker_at = stuck_case()
+    before = plan.objective()
+    reform = reform_double_handed_teams(plan, time_limit_s=10, seed=1)
+    assert plan.unassigned_visits() == []
+    assert sorted(plan.workers_of(visit_at["D-Tue"])) == [worker_at["W1"], worker_at["W3"]]
+    assert sorted(plan.workers_of(visit_at["D-Mon"])) == [worker_at["W1"], worker_at["W3"]]
+    assert plan.workers_of(visit_at["S-Mon"]) == [worker_at["W2"]]
+    assert (reform.changed, reform.taken_out, reform.left_out) == (2, 1, 0)
+    assert plan.objective() < before
+    assert validate(c, to_rota(plan, c)) == []
+
+
+def test_a_pinned_visit_is_never_taken_out_to_make_room():
+    c, plan, visit_at, worker_at = stuck_case(pinned=True)
+    state = plan.copy_state()
+    reform = reform_double_handed_teams(plan, time_limit_s=10, seed=1)
+    assert reform.taken_out == 0
+    assert plan.workers_of(visit_at["S-Mon"]) == [worker_at["W3"]]
+    assert plan.unassigned_visits() == [visit_at["D-Tue"]]
+    assert plan.copy_state() == state
+    assert validate(c, to_rota(plan, c)) == []
+
+
+def test_ctrl_c_is_still_handled_by_python_after_a_reform():
+    """CP-SAT answers Ctrl-C during its solve and leaves SIGINT unhandled afterwards; the
+    reform puts Python's handler back, so a later Ctrl-C still raises KeyboardInterrupt (in a
+    child process: without the handler, SIGINT would kill it)."""
+    script = (
+        "import os, signal\n"
+        "from tests.test_reform import stuck_case\n"
+        "from scheduler.reform import reform_double_handed_teams\n"
+        "_, plan, _, _ = stuck_case()\n"
+        "reform_double_handed_teams(plan, time_limit_s=10, seed=1)\n"
+        "try:\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('handled')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).parent.parent)
+    assert (done.returncode, done.stdout.strip()) == (0, "handled"), done.stderr[-2000:]
