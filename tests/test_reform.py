@@ -90,3 +90,27 @@ def test_ctrl_c_is_still_handled_by_python_after_a_reform():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120, cwd=Path(__file__).parent.parent)
     assert (done.returncode, done.stdout.strip()) == (0, "handled"), done.stderr[-2000:]
+
+
+def test_ctrl_c_during_the_model_leaves_the_plan_as_it_was():
+    """On the L benchmark's constructed rota the model runs its full minute unless stopped;
+    Ctrl-C (SIGINT to the process) after 8 s stops it, the reform reports it, and the plan is
+    unchanged."""
+    script = (
+        "import os, random, signal, threading, time\n"
+        "from scheduler.construct import construct\n"
+        "from scheduler.io import read_caseload\n"
+        "from scheduler.plan import Plan\n"
+        "from scheduler.prepare import prepare\n"
+        "from scheduler.reform import reform_double_handed_teams\n"
+        "plan = Plan(prepare(read_caseload('benchmarks/instances/ladder-L-7.json')))\n"
+        "construct(plan, random.Random(1))\n"
+        "state = plan.copy_state()\n"
+        "threading.Timer(8, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
+        "began = time.monotonic()\n"
+        "reform = reform_double_handed_teams(plan, time_limit_s=60, seed=1)\n"
+        "print(reform.interrupted, plan.copy_state() == state, time.monotonic() - began < 30)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).parent.parent)
+    assert done.stdout.split() == ["True", "True", "True"], done.stderr[-2000:]
