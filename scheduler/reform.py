@@ -260,7 +260,7 @@ class _Model:
         try:
             status = solver.solve(self.m)
         finally:
-            if in_main_thread:
+            if in_main_thread and handler is not None:
                 signal.signal(signal.SIGINT, handler)
         early = solver.wall_time < 0.9 * time_limit_s
         if early and status in (cp_model.FEASIBLE, cp_model.UNKNOWN):

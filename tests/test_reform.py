@@ -87,8 +87,7 @@ def test_ctrl_c_is_still_handled_by_python_after_a_reform():
         "except KeyboardInterrupt:\n"
         "    print('handled')\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120, cwd=Path(__file__).parent.parent)
+    done = _run_python(script)
     assert (done.returncode, done.stdout.strip()) == (0, "handled"), done.stderr[-2000:]
 
 
@@ -120,6 +119,12 @@ def test_ctrl_c_during_the_model_leaves_the_plan_as_it_was():
         "done.set()\n"
         "print(reform.interrupted, plan.copy_state() == state, time.monotonic() - began < 30)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120, cwd=Path(__file__).parent.parent)
+    done = _run_python(script)
     assert done.stdout.split() == ["True", "True", "True"], done.stderr[-2000:]
+
+
+def _run_python(script: str) -> subprocess.CompletedProcess:
+    """Run a Python script in a child process from the project root (signals sent to the
+    child cannot disturb the test run)."""
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).parent.parent)
