@@ -192,7 +192,7 @@ def _leg(state, seed: int, limits: Limits, weights: dict[str, float] | None, slo
     """One leg in a worker process, from ``state`` or (None) from a rota constructed with
     ``seed``: (best objective, best state, operator statistics). Each new best is posted to
     the process's ``slot`` of the scoreboard. With ``reform_s``, the leg starts by re-forming
-    the double-handed teams for up to that many seconds if a double-handed visit is left out,
+    the double-handed teams for up to that many seconds (if a double-handed visit is left out)
     and searches from there (the result may be worse than ``state``)."""
     plan = _process["plan"]
     if state is None:
@@ -200,9 +200,7 @@ def _leg(state, seed: int, limits: Limits, weights: dict[str, float] | None, slo
         construct(plan, random.Random(seed))
     else:
         plan.restore(state)
-    double_handed_out = any(plan.inst.required[v] > 1 for v in plan.waiting)
-    if reform_s and double_handed_out and reform_double_handed_teams(
-            plan, reform_s, seed).interrupted:
+    if reform_s and reform_double_handed_teams(plan, reform_s, seed).interrupted:
         return plan.objective(), plan.copy_state(), {}
     search = Search(plan, random.Random(seed), limits, seed=seed, start_weights=weights,
                     on_best=partial(_post, _process["scoreboard"], slot))

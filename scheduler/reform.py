@@ -69,7 +69,10 @@ def double_handed_customers(inst: Instance) -> list[int]:
 
 def reform_double_handed_teams(plan: Plan, time_limit_s: float, seed: int) -> Reform:
     """Solve the model above from the plan as it stands and apply its solution (see the module
-    docstring); the plan stays valid throughout."""
+    docstring); the plan stays valid throughout. Nothing is done while every double-handed
+    visit is placed."""
+    if not any(plan.inst.required[v] > 1 for v in plan.waiting):
+        return Reform()
     model = _Model(plan, _free_visits(plan))
     solution = model.solve(time_limit_s, seed)
     if solution is None:
