@@ -14,7 +14,7 @@ from scheduler.plan import Plan
 from scheduler.prepare import prepare
 from scheduler.reform import reform_double_handed_teams
 from scheduler.validate import validate
-from tests.builders import caseload, customer, shift, visit, worker
+from tests.builders import banned, caseload, customer, shift, visit, worker
 
 
 def stuck_case(pinned: bool = False):
@@ -48,6 +48,47 @@ def stuck_case(pinned: bool = False):
     return c, plan, visit_at, worker_at
 
 
+def stranded_case():
+    """As in stuck_case, A's double-handed D-Tue is kept out by the cap (team W1 and W2, and
+    W2 works Monday only). A new member could be W3 or W4, who work both evenings:
+    - W3 has B's visit S on Monday and Tuesday at 18:00, and W5 (banned by A) could take it;
+    - W4 has E's visit U on Monday at 18:00, and E's cap of 1 (W4 also does E's Tuesday
+      morning visit) leaves it no other worker.
+    Taking one visit out (U) looks cheaper than two (S twice), but U would be stranded.
+    Returns (caseload, plan, visit index, worker index)."""
+    c = caseload(
+        customers=[customer("A", km=1, max_team_size=2), customer("B", km=1.5, max_team_size=3),
+                   customer("E", km=2, max_team_size=1)],
+        visits=[visit("D", "A", "18:00", 30, days="Mon;Tue", workers_required=2),
+                visit("S", "B", "18:00", 30, days="Mon;Tue"),
+                visit("U", "E", "18:00", 30), visit("U2", "E", "09:00", 30, days="Tue")],
+        workers=[worker(w) for w in ("W1", "W2", "W3", "W4", "W5")],
+        availability=[shift("W1", "17:00", "20:00", day="Mon-Tue"),
+                      shift("W2", "17:00", "20:00"),
+                      shift("W3", "17:00", "20:00", day="Mon-Tue"),
+                      shift("W4", "17:00", "20:00", day="Mon-Tue"),
+                      shift("W4", "08:00", "10:00", day="Tue"),
+                      shift("W5", "17:00", "20:00", day="Mon-Tue")],
+        preferences=[banned("A", "W5")],
+    )
+    plan = Plan(prepare(c))
+    inst = plan.inst
+    visit_at = {visit_id: v for v, visit_id in enumerate(inst.visit_ids)}
+    worker_at = {worker_id: w for w, worker_id in enumerate(inst.worker_ids)}
+
+    def shifts_of(day: int, *workers: str) -> list[int]:
+        return [s for s in range(inst.n_shifts) if inst.shift_day[s] == day
+                and inst.worker_ids[inst.shift_worker[s]] in workers]
+
+    assert insert(plan, visit_at["D-Mon"], shifts=shifts_of(0, "W1", "W2"))
+    assert insert(plan, visit_at["S-Mon"], shifts=shifts_of(0, "W3"))
+    assert insert(plan, visit_at["S-Tue"], shifts=shifts_of(1, "W3"))
+    assert insert(plan, visit_at["U-Mon"], shifts=shifts_of(0, "W4"))
+    assert insert(plan, visit_at["U2-Tue"], shifts=shifts_of(1, "W4"))
+    assert not insert(plan, visit_at["D-Tue"])
+    return c, plan, visit_at, worker_at
+
+
 def test_reforming_the_team_places_the_visit_the_cap_kept_out():
     c, plan, visit_at, worker_at = stuck_case()
     before = plan.objective()
@@ -58,6 +99,16 @@ def test_reforming_the_team_places_the_visit_the_cap_kept_out():
     assert plan.workers_of(visit_at["S-Mon"]) == [worker_at["W2"]]
     assert (reform.changed, reform.taken_out, reform.left_out) == (2, 1, 0)
     assert plan.objective() < before
+    assert validate(c, to_rota(plan, c)) == []
+
+
+def test_the_reform_takes_out_visits_that_can_go_elsewhere_rather_than_one_that_cannot():
+    c, plan, visit_at, worker_at = stranded_case()
+    reform = reform_double_handed_teams(plan, time_limit_s=10, seed=1)
+    assert plan.unassigned_visits() == []
+    assert sorted(plan.workers_of(visit_at["D-Tue"])) == [worker_at["W1"], worker_at["W3"]]
+    assert plan.workers_of(visit_at["U-Mon"]) == [worker_at["W4"]]
+    assert reform.taken_out == 2
     assert validate(c, to_rota(plan, c)) == []
 
 
