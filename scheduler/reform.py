@@ -113,11 +113,13 @@ def _free_visits(plan: Plan) -> list[int]:
 
 
 def _place(plan: Plan, v: int, shifts: set[int], start: int) -> bool:
-    """Put v into each of its shifts' runs in time order, at ``start`` if the run allows, else
-    where it re-times to; undone unless every shift takes it."""
+    """Put v into each of its shifts' runs in time order, at ``start`` if the first run allows,
+    else where it re-times to, and at that time in the others; undone unless every shift takes
+    it."""
     for s in sorted(shifts):
-        run = sorted(plan.runs[s] + [v], key=lambda u: start if u == v else plan.start[u])
-        if not (plan.try_run(s, run, {v: start}) or plan.try_run(s, run)):
+        at = plan.start[v] if plan.rows[v] else start
+        run = sorted(plan.runs[s] + [v], key=lambda u: at if u == v else plan.start[u])
+        if not (plan.try_run(s, run, {v: at}) or plan.try_run(s, run)):
             remove(plan, v)
             return False
     return True

@@ -12,7 +12,7 @@ from scheduler.extract import to_rota
 from scheduler.insertion import insert
 from scheduler.plan import Plan
 from scheduler.prepare import prepare
-from scheduler.reform import reform_double_handed_teams
+from scheduler.reform import _place, reform_double_handed_teams
 from scheduler.validate import validate
 from tests.builders import banned, caseload, customer, shift, visit, worker
 
@@ -123,6 +123,28 @@ def test_a_pinned_visit_is_never_taken_out_to_make_room():
     assert validate(c, to_rota(plan, c)) == []
 
 
+def test_a_double_handed_visit_the_first_run_re_times_starts_there_in_both_runs():
+    """The model would start D at 10:00, but W1 is at B's visit until 10:10: W1's run takes
+    D later, and W2's run must take it at that time too, not at 10:00."""
+    c = caseload(
+        customers=[customer("A", km=1), customer("B", km=1.5)],
+        visits=[visit("D", "A", "10:15", 30, workers_required=2, window_before_min=15,
+                      window_after_min=15),
+                visit("X", "B", "09:40", 30)],
+        workers=[worker("W1"), worker("W2")],
+        availability=[shift("W1", "09:00", "12:00"), shift("W2", "09:00", "12:00")],
+    )
+    plan = Plan(prepare(c))
+    inst = plan.inst
+    d, x = list(inst.visit_ids).index("D-Mon"), list(inst.visit_ids).index("X-Mon")
+    w1, w2 = (s for s in range(inst.n_shifts) if inst.shift_day[s] == 0)
+    assert inst.worker_ids[inst.shift_worker[w1]] == "W1"
+    assert insert(plan, x, shifts=[w1])
+    assert _place(plan, d, {w1, w2}, start=10 * 60)
+    assert plan.start[d] > 10 * 60 + 10
+    assert validate(c, to_rota(plan, c)) == []
+
+
 def test_ctrl_c_is_still_handled_by_python_after_a_reform():
     """CP-SAT answers Ctrl-C during its solve and leaves SIGINT unhandled afterwards; the
     reform puts Python's handler back, so a later Ctrl-C still raises KeyboardInterrupt (in a
@@ -130,7 +152,7 @@ def test_ctrl_c_is_still_handled_by_python_after_a_reform():
     script = (
         "import os, signal\n"
         "from tests.test_reform import stuck_case\n"
-        "from scheduler.reform import reform_double_handed_teams\n"
+        "from scheduler.reform import _place, reform_double_handed_teams\n"
         "_, plan, _, _ = stuck_case()\n"
         "reform_double_handed_teams(plan, time_limit_s=10, seed=1)\n"
         "try:\n"
@@ -153,7 +175,7 @@ def test_ctrl_c_during_the_model_leaves_the_plan_as_it_was():
         "from scheduler.io import read_caseload\n"
         "from scheduler.plan import Plan\n"
         "from scheduler.prepare import prepare\n"
-        "from scheduler.reform import reform_double_handed_teams\n"
+        "from scheduler.reform import _place, reform_double_handed_teams\n"
         "plan = Plan(prepare(read_caseload('benchmarks/instances/ladder-L-7.json')))\n"
         "construct(plan, random.Random(1))\n"
         "state = plan.copy_state()\n"
