@@ -34,18 +34,25 @@ def stuck_case(pinned: bool = False):
         pinned=(Pin(visit_id="S-Mon", worker_id="W3"),) if pinned else (),
     )
     plan = Plan(prepare(c))
-    inst = plan.inst
-    visit_at = {visit_id: v for v, visit_id in enumerate(inst.visit_ids)}
-    worker_at = {worker_id: w for w, worker_id in enumerate(inst.worker_ids)}
-
-    def shifts_of(*workers: str) -> list[int]:
-        return [s for s in range(inst.n_shifts) if inst.shift_day[s] == 0
-                and inst.worker_ids[inst.shift_worker[s]] in workers]
-
-    assert insert(plan, visit_at["D-Mon"], shifts=shifts_of("W1", "W2"))
-    assert insert(plan, visit_at["S-Mon"], shifts=shifts_of("W3"))
+    visit_at, worker_at = _indices(plan)
+    assert insert(plan, visit_at["D-Mon"], shifts=_shifts_of(plan, 0, "W1", "W2"))
+    assert insert(plan, visit_at["S-Mon"], shifts=_shifts_of(plan, 0, "W3"))
     assert not insert(plan, visit_at["D-Tue"])
     return c, plan, visit_at, worker_at
+
+
+def _indices(plan: Plan) -> tuple[dict[str, int], dict[str, int]]:
+    """Visit index by visit id, worker index by worker id."""
+    inst = plan.inst
+    return ({visit_id: v for v, visit_id in enumerate(inst.visit_ids)},
+            {worker_id: w for w, worker_id in enumerate(inst.worker_ids)})
+
+
+def _shifts_of(plan: Plan, day: int, *workers: str) -> list[int]:
+    """The shifts of these workers on this day (0 = Monday)."""
+    inst = plan.inst
+    return [s for s in range(inst.n_shifts) if inst.shift_day[s] == day
+            and inst.worker_ids[inst.shift_worker[s]] in workers]
 
 
 def stranded_case():
@@ -72,19 +79,12 @@ def stranded_case():
         preferences=[banned("A", "W5")],
     )
     plan = Plan(prepare(c))
-    inst = plan.inst
-    visit_at = {visit_id: v for v, visit_id in enumerate(inst.visit_ids)}
-    worker_at = {worker_id: w for w, worker_id in enumerate(inst.worker_ids)}
-
-    def shifts_of(day: int, *workers: str) -> list[int]:
-        return [s for s in range(inst.n_shifts) if inst.shift_day[s] == day
-                and inst.worker_ids[inst.shift_worker[s]] in workers]
-
-    assert insert(plan, visit_at["D-Mon"], shifts=shifts_of(0, "W1", "W2"))
-    assert insert(plan, visit_at["S-Mon"], shifts=shifts_of(0, "W3"))
-    assert insert(plan, visit_at["S-Tue"], shifts=shifts_of(1, "W3"))
-    assert insert(plan, visit_at["U-Mon"], shifts=shifts_of(0, "W4"))
-    assert insert(plan, visit_at["U2-Tue"], shifts=shifts_of(1, "W4"))
+    visit_at, worker_at = _indices(plan)
+    assert insert(plan, visit_at["D-Mon"], shifts=_shifts_of(plan, 0, "W1", "W2"))
+    assert insert(plan, visit_at["S-Mon"], shifts=_shifts_of(plan, 0, "W3"))
+    assert insert(plan, visit_at["S-Tue"], shifts=_shifts_of(plan, 1, "W3"))
+    assert insert(plan, visit_at["U-Mon"], shifts=_shifts_of(plan, 0, "W4"))
+    assert insert(plan, visit_at["U2-Tue"], shifts=_shifts_of(plan, 1, "W4"))
     assert not insert(plan, visit_at["D-Tue"])
     return c, plan, visit_at, worker_at
 
@@ -135,11 +135,11 @@ def test_a_double_handed_visit_the_first_run_re_times_starts_there_in_both_runs(
         availability=[shift("W1", "09:00", "12:00"), shift("W2", "09:00", "12:00")],
     )
     plan = Plan(prepare(c))
-    inst = plan.inst
-    d, x = list(inst.visit_ids).index("D-Mon"), list(inst.visit_ids).index("X-Mon")
-    w1, w2 = (s for s in range(inst.n_shifts) if inst.shift_day[s] == 0)
-    assert inst.worker_ids[inst.shift_worker[w1]] == "W1"
-    assert insert(plan, x, shifts=[w1])
+    visit_at, _ = _indices(plan)
+    d = visit_at["D-Mon"]
+    [w1], [w2] = _shifts_of(plan, 0, "W1"), _shifts_of(plan, 0, "W2")
+    assert w1 < w2  # W1's run takes D first
+    assert insert(plan, visit_at["X-Mon"], shifts=[w1])
     assert _place(plan, d, {w1, w2}, start=10 * 60)
     assert plan.start[d] > 10 * 60 + 10
     assert validate(c, to_rota(plan, c)) == []
