@@ -38,10 +38,11 @@ TAKE_OUT_POINTS = 10
 
 STRANDED_POINTS = 3000
 """Model points for taking out a fixed visit that has no other place in the plan as it stands
-(it is likely to stay out). With TAKE_OUT_POINTS for every visit, the model's solutions left
-one double-handed visit out instead of seven, but 17 of the 30 visits they took out found no
-place again; at 1,000 or 3,000 points a reform and 20 s of search left 3 to 4 visits out
-instead of 6 (docs/engine.md); at 10,000 the model seldom changed anything."""
+(it is likely to stay out). With TAKE_OUT_POINTS for every visit, a solution left 1 of its
+free visits out (7 before) but 17 of the 30 visits it took out found no place again; at 1,000
+or 3,000 points a reform and 20 s of search left 3.7 or 3.2 visits out on average, against
+5.7 with 10 points and 6.2 with no reform (docs/engine.md); at 10,000 the model seldom changed
+anything."""
 
 CHANGE_POINTS = 1
 """Model points for each worker a free visit changes to (keeps the rest of the rota)."""
