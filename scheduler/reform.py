@@ -16,14 +16,12 @@ make that change; this model makes it for all of them at once:
 
 The solution is applied to the plan, and the visits taken out (or refused) are put back by
 insertion. The plan is then usually worse than before (visits left out for a while) but its
-team structure is new: the local search repairs it from there (scheduler/parallel.py starts
-some of the second process's legs with it).
+team structure is new: the local search repairs it from there (scheduler/parallel.py
+re-forms the second process's plan before some legs, with CP-SAT on every core).
 """
 
 from __future__ import annotations
 
-import signal
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -32,6 +30,7 @@ from ortools.sat.python import cp_model
 from scheduler.insertion import difficulty, insert, options, remove
 from scheduler.plan import Plan
 from scheduler.prepare import Instance, travel_out_back
+from scheduler.stoppable import solve_stoppable
 
 TAKE_OUT_POINTS = 10
 """Model points for taking a fixed visit out to make room (it is put back by insertion)."""
@@ -76,14 +75,16 @@ def double_handed_customers(inst: Instance) -> list[int]:
     return sorted(count, key=lambda c: (-count[c], c))
 
 
-def reform_double_handed_teams(plan: Plan, time_limit_s: float, seed: int) -> Reform:
-    """Solve the model above from the plan as it stands and apply its solution (see the module
-    docstring); the plan stays valid throughout. Nothing is done while every double-handed
-    visit is placed."""
+def reform_double_handed_teams(
+    plan: Plan, time_limit_s: float, seed: int, workers: int = 1
+) -> Reform:
+    """Solve the model above from the plan as it stands, with CP-SAT on ``workers`` threads,
+    and apply its solution (see the module docstring); the plan stays valid throughout.
+    Nothing is done while every double-handed visit is placed."""
     if not any(plan.inst.required[v] > 1 for v in plan.waiting):
         return Reform()
     model = _Model(plan, _free_visits(plan))
-    solution = model.solve(time_limit_s, seed)
+    solution = model.solve(time_limit_s, seed, workers)
     if solution is None:
         return Reform()
     if solution == "interrupted":
@@ -263,32 +264,21 @@ class _Model:
         m.add(start_v + gap_vu <= start_u).only_enforce_if([*when, v_before_u])
         m.add(start_u + gap_uv <= start_v).only_enforce_if([*when, ~v_before_u])
 
-    def solve(self, time_limit_s: float, seed: int):
+    def solve(self, time_limit_s: float, seed: int, workers: int = 1):
         """(shifts per free visit, start per free visit, fixed visits taken out); None when no
         solution was found; "interrupted" when Ctrl-C stopped CP-SAT.
 
         Presolve is off: on L it takes 5 s before the first solution and the search after it
         improves more slowly (a reform and 20 s of search left 5.3 visits out on average with
-        it, 3.2 without).
-
-        CP-SAT answers Ctrl-C itself (a solve of a minute should not make the user wait), but
-        leaves SIGINT unhandled afterwards, so Python's handler is put back."""
+        it, 3.2 without)."""
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = time_limit_s
-        solver.parameters.num_workers = 1
+        solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
         solver.parameters.cp_model_presolve = False
-        in_main_thread = threading.current_thread() is threading.main_thread()
-        solver.parameters.catch_sigint_signal = in_main_thread
-        handler = signal.getsignal(signal.SIGINT)
-        try:
-            status = solver.solve(self.m)
-        finally:
-            if in_main_thread and handler is not None:
-                signal.signal(signal.SIGINT, handler)
-        early = solver.wall_time < 0.9 * time_limit_s
-        if early and status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
-            return "interrupted"  # CP-SAT stops early short of optimal only on Ctrl-C
+        status, interrupted = solve_stoppable(solver, self.m)
+        if interrupted:
+            return "interrupted"
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         shifts: dict[int, set[int]] = {v: set() for v in self.free}

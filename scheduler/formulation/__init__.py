@@ -16,6 +16,7 @@ from scheduler.formulation.context import Context, PenaltyTerm
 from scheduler.formulation.scope import Scope
 from scheduler.formulation.variables import RotaVars
 from scheduler.prepare import Instance
+from scheduler.stoppable import solve_stoppable
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +83,9 @@ class Formulation:
     ) -> Outcome:
         """Solve within the limits; routes/starts are empty when no solution was found.
 
-        With ``catch_interrupt`` CP-SAT answers Ctrl-C by returning its best solution; without
-        it, the KeyboardInterrupt reaches the caller once the solve returns."""
+        With ``catch_interrupt`` Ctrl-C ends the solve with its best solution
+        (scheduler/stoppable.py); without it, the KeyboardInterrupt reaches the caller once the
+        solve returns."""
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.max_time_in_seconds = time_limit_s
@@ -92,11 +94,14 @@ class Formulation:
         params.random_seed = seed
         params.num_workers = workers
         params.log_search_progress = log
-        params.catch_sigint_signal = catch_interrupt
+        params.catch_sigint_signal = False
         if log:
             params.log_to_stdout = False
             solver.log_callback = logger.info
-        status = solver.Solve(self.model, callback)
+        if catch_interrupt:
+            status, _ = solve_stoppable(solver, self.model, callback)
+        else:
+            status = solver.Solve(self.model, callback)
         name = STATUS_NAMES.get(status, "unknown")
         if name == "invalid":
             raise RuntimeError(f"CP-SAT rejected the model: {self.model.Validate()}")
@@ -108,8 +113,8 @@ class Formulation:
             points = term.weight * int(solver.Value(term.expr))
             breakdown[term.term] = breakdown.get(term.term, 0) + points
         return Outcome(
-            name, routes, starts, int(round(solver.ObjectiveValue())),
-            int(round(solver.BestObjectiveBound())), breakdown, solver.WallTime(),
+            name, routes, starts, round(solver.ObjectiveValue()),
+            round(solver.BestObjectiveBound()), breakdown, solver.WallTime(),
         )
 
     def size(self) -> dict[str, int]:
