@@ -23,6 +23,7 @@ import logging
 import math
 import multiprocessing
 import random
+import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -53,8 +54,9 @@ runs); at 30 s it left 6.2 against 5.5, hence ON_OWN_MIN_S."""
 ON_OWN_MIN_S = 120.0
 """Searches shorter than this (seconds) are cooperative from the start."""
 
-REFORM_S = 60.0
-"""CP-SAT seconds of a re-forming of the double-handed teams."""
+REFORM_S = 30.0
+"""CP-SAT seconds of a re-forming of the double-handed teams (on a thread per process, the
+search processes waiting meanwhile)."""
 
 REFORM_SEARCH_S = 20.0
 """Seconds of search a leg that starts with a re-forming keeps after it, at least."""
@@ -104,12 +106,20 @@ def cooperative_search(
                 if now >= on_own_until:
                     lines = [_Line(best.state, best.weights)] * processes
                 phase_end = on_own_until if now < on_own_until else limits.deadline
-                reform = leg >= 1 and not reform and _room_to_reform(now, phase_end)
-                leg_limits = schedule.leg(now, REFORM_S + REFORM_SEARCH_S if reform else 0.0)
+                reform = (leg >= 1 and not reform and processes > 1
+                          and _room_to_reform(now, phase_end))
+                if reform:
+                    lines[1], interrupted = _reformed(plan, lines[1], seed * 1009 + leg,
+                                                      processes)
+                    if interrupted:
+                        logger.warning("interrupted: keeping the best rota found so far")
+                        break
+                    now = time.monotonic()
+                leg_limits = schedule.leg(now, REFORM_SEARCH_S if reform else 0.0)
                 board.reset(best, _calls(totals))
                 futures = [
                     pool.submit(_leg, line.state, seed * 1009 + leg * processes + k, leg_limits,
-                                line.weights, k, REFORM_S if reform and k == 1 else 0.0)
+                                line.weights, k)
                     for k, line in enumerate(lines)
                 ]
                 results, interrupted = _gather(futures, reporter, board)
@@ -123,6 +133,23 @@ def cooperative_search(
     reporter.report(best.objective, board.placed(best.state), _calls(totals))
     log_operators(totals)
     return plan
+
+
+def _reformed(plan: Plan, line: _Line, seed: int, workers: int) -> tuple[_Line, bool]:
+    """``line`` after re-forming its plan's double-handed teams, with CP-SAT on ``workers``
+    threads (the search processes wait meanwhile; ``plan`` is used as scratch), and whether
+    Ctrl-C stopped CP-SAT (the line is then unchanged)."""
+    plan.restore(line.state)
+    if not any(plan.inst.required[v] > 1 for v in plan.waiting):
+        return line, False
+    logger.info("re-forming the double-handed teams: up to %.0f s of CP-SAT on %d threads",
+                REFORM_S, workers)
+    result = reform_double_handed_teams(plan, REFORM_S, seed, workers)
+    if result.interrupted:
+        return line, True
+    logger.info("re-formed: %d visits changed, %d taken out, %d left out; %d left out in all",
+                result.changed, result.taken_out, result.left_out, len(plan.waiting))
+    return _Line(plan.copy_state(), line.weights), False
 
 
 def _room_to_reform(now: float, phase_end: float) -> bool:
@@ -183,29 +210,35 @@ def _absorb(best: _Best, totals: dict[str, OperatorStats], results) -> None:
 
 
 def _start_process(inst: Instance, scoreboard) -> None:
+    """Set up a worker process. Ctrl-C is the coordinator's to answer between legs (a
+    re-forming runs there while the workers wait); in a leg, the search stops at its best."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _set_up_process(inst, scoreboard)
+
+
+def _set_up_process(inst: Instance, scoreboard) -> None:
     _process["plan"] = Plan(inst)
     _process["scoreboard"] = scoreboard
 
 
-def _leg(state, seed: int, limits: Limits, weights: dict[str, float] | None, slot: int,
-         reform_s: float = 0.0):
+def _leg(state, seed: int, limits: Limits, weights: dict[str, float] | None, slot: int):
     """One leg in a worker process, from ``state`` or (None) from a rota constructed with
     ``seed``: (best objective, best state, operator statistics). Each new best is posted to
-    the process's ``slot`` of the scoreboard. With ``reform_s``, the leg starts by re-forming
-    the double-handed teams for up to that many seconds (if a double-handed visit is left out)
-    and searches from there (the result may be worse than ``state``)."""
-    plan = _process["plan"]
-    if state is None:
-        plan = Plan(plan.inst)
-        construct(plan, random.Random(seed))
-    else:
-        plan.restore(state)
-    if reform_s and reform_double_handed_teams(plan, reform_s, seed).interrupted:
-        return plan.objective(), plan.copy_state(), {}
-    search = Search(plan, random.Random(seed), limits, seed=seed, start_weights=weights,
-                    on_best=partial(_post, _process["scoreboard"], slot))
-    search.run()
-    return search.best_objective, search.best_state, search.stats
+    the process's ``slot`` of the scoreboard."""
+    between_legs = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        plan = _process["plan"]
+        if state is None:
+            plan = Plan(plan.inst)
+            construct(plan, random.Random(seed))
+        else:
+            plan.restore(state)
+        search = Search(plan, random.Random(seed), limits, seed=seed, start_weights=weights,
+                        on_best=partial(_post, _process["scoreboard"], slot))
+        search.run()
+        return search.best_objective, search.best_state, search.stats
+    finally:
+        signal.signal(signal.SIGINT, between_legs)
 
 
 def _post(values, slot: int, objective: int, placed: int, iterations: int) -> None:

@@ -17,6 +17,7 @@ import pytest
 from models.result import SolveParams
 from scheduler import parallel
 from scheduler.construct import construct
+from scheduler.extract import to_rota
 from scheduler.generate import generate
 from scheduler.io import read_caseload, read_rota, write_caseload
 from scheduler.lns import Limits
@@ -62,32 +63,50 @@ def test_a_process_on_its_own_line_starts_from_its_own_construction():
     inst = prepare(generate("S", "mixed", 1))
     constructed = Plan(inst)
     construct(constructed, random.Random(5))
-    parallel._start_process(inst, parallel._Scoreboard(1, inst).values)
+    parallel._set_up_process(inst, parallel._Scoreboard(1, inst).values)
     no_steps = Limits(deadline=time.monotonic() + 60, iterations=0, log_every_s=None)
     objective_, state, _ = parallel._leg(None, 5, no_steps, None, 0)
     assert (objective_, state) == (constructed.objective(), constructed.copy_state())
 
 
-def test_a_leg_that_reforms_starts_from_the_reformed_plan():
-    """The stuck plan of tests/test_reform.py: a leg asked to reform places the double-handed
-    visit the team cap kept out, before any search step; without, it stays out."""
+def test_a_reformed_line_places_what_the_team_cap_kept_out():
+    """The stuck plan of tests/test_reform.py: the second process's line, re-formed, has the
+    double-handed visit the team cap kept out placed; a line with none left out is kept."""
     from tests.test_reform import stuck_case
 
     _, plan, _, _ = stuck_case()
-    parallel._start_process(plan.inst, parallel._Scoreboard(1, plan.inst).values)
-    no_steps = Limits(deadline=time.monotonic() + 60, iterations=0, log_every_s=None)
-    plain = parallel._leg(plan.copy_state(), 1, no_steps, None, 0)
-    reformed = parallel._leg(plan.copy_state(), 1, no_steps, None, 0, reform_s=10)
-    assert parallel._unassigned_count(plan.inst, plain[1][0]) == 1
-    assert parallel._unassigned_count(plan.inst, reformed[1][0]) == 0
-    assert reformed[0] < plain[0]
+    stuck = parallel._Line(plan.copy_state(), {"day_cluster": 2.0})
+    reformed, interrupted = parallel._reformed(plan, stuck, seed=1, workers=2)
+    assert not interrupted
+    assert parallel._unassigned_count(plan.inst, stuck.state[0]) == 1
+    assert parallel._unassigned_count(plan.inst, reformed.state[0]) == 0
+    assert reformed.weights == stuck.weights
+    assert parallel._reformed(plan, reformed, seed=1, workers=2) == (reformed, False)
 
 
-def test_the_reform_leg_is_long_enough_for_the_reform_and_a_search_after():
+def test_ctrl_c_during_a_reform_ends_the_search_with_the_best_rota(monkeypatch, caplog):
+    """The coordinator re-forms between legs; when Ctrl-C stops that, no leg follows and the
+    best rota so far comes back (here the plan after one short leg)."""
+    from tests.test_reform import stuck_case
+
+    c, plan, _, _ = stuck_case()
+    before = plan.objective()
+    monkeypatch.setattr(parallel, "MAX_LEG_S", 1.0)
+    monkeypatch.setattr(parallel, "_reformed", lambda plan, line, seed, workers: (line, True))
+    began = time.monotonic()
+    limits = Limits(deadline=began + 120, log_every_s=None)
+    result = parallel.cooperative_search(plan, 2, 1, limits)
+    assert time.monotonic() - began < 30
+    assert "interrupted" in caplog.text
+    assert result.objective() <= before
+    assert validate(c, to_rota(result, c)) == []
+
+
+def test_the_leg_after_a_reform_is_long_enough_for_a_search():
     schedule = parallel._Schedule(started=0.0, deadline=300.0, temperature0=1.0)
     assert schedule.leg(20.0).deadline == 40.0  # an eighth of 300 s, at most 20 s
-    assert schedule.leg(20.0, 80.0).deadline == 100.0
-    assert schedule.leg(250.0, 80.0).deadline == 300.0  # never past the deadline
+    assert schedule.leg(50.0, parallel.REFORM_SEARCH_S).deadline == 70.0
+    assert schedule.leg(290.0, parallel.REFORM_SEARCH_S).deadline == 300.0  # never past it
 
 
 def test_a_long_search_on_own_lines_first_returns_a_valid_better_rota(monkeypatch):
