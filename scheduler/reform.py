@@ -84,12 +84,12 @@ def reform_double_handed_teams(
     if not any(plan.inst.required[v] > 1 for v in plan.waiting):
         return Reform()
     model = _Model(plan, _free_visits(plan))
-    solution = model.solve(time_limit_s, seed, workers)
+    solution, interrupted = model.solve(time_limit_s, seed, workers)
+    if interrupted:
+        return Reform(interrupted=True)
     if solution is None:
         return Reform()
-    if solution == "interrupted":
-        return Reform(interrupted=True)
-    shifts, starts, taken_out = solution
+    shifts, starts, taken_out = solution.shifts, solution.starts, solution.taken_out
     changed = [v for v in model.free if shifts[v] != set(plan.rows[v])
                or (shifts[v] and starts[v] != plan.start[v])]
     for v in changed + taken_out:
@@ -125,6 +125,16 @@ def _place(plan: Plan, v: int, shifts: set[int], start: int) -> bool:
             remove(plan, v)
             return False
     return True
+
+
+@dataclass(frozen=True)
+class _Solution:
+    """The model's solution: the shifts and start of each free visit (no shifts: left out),
+    and the fixed visits taken out."""
+
+    shifts: dict[int, set[int]]
+    starts: dict[int, int]
+    taken_out: list[int]
 
 
 class _Model:
@@ -264,9 +274,11 @@ class _Model:
         m.add(start_v + gap_vu <= start_u).only_enforce_if([*when, v_before_u])
         m.add(start_u + gap_uv <= start_v).only_enforce_if([*when, ~v_before_u])
 
-    def solve(self, time_limit_s: float, seed: int, workers: int = 1):
-        """(shifts per free visit, start per free visit, fixed visits taken out); None when no
-        solution was found; "interrupted" when Ctrl-C stopped CP-SAT.
+    def solve(
+        self, time_limit_s: float, seed: int, workers: int = 1
+    ) -> tuple[_Solution | None, bool]:
+        """(the model's solution, None if none was found; whether Ctrl-C stopped CP-SAT, and
+        then the solution is not to be applied).
 
         Presolve is off: on L it takes 5 s before the first solution and the search after it
         improves more slowly (a reform and 20 s of search left 5.3 visits out on average with
@@ -277,14 +289,12 @@ class _Model:
         solver.parameters.random_seed = seed
         solver.parameters.cp_model_presolve = False
         status, interrupted = solve_stoppable(solver, self.m)
-        if interrupted:
-            return "interrupted"
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
+            return None, interrupted
         shifts: dict[int, set[int]] = {v: set() for v in self.free}
         for (v, s), on in self.on.items():
             if solver.value(on):
                 shifts[v].add(s)
         starts = {v: solver.value(self.start[v]) for v in self.free}
         taken_out = sorted(u for u, keep in self.keep.items() if not solver.value(keep))
-        return shifts, starts, taken_out
+        return _Solution(shifts, starts, taken_out), interrupted
