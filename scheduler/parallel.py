@@ -7,9 +7,10 @@ follows its own line instead, leg after leg, and every process but the first sta
 it constructs itself: the week's team structure is set early and rarely changes later, so two
 structures develop before the best is taken further by all.
 
-From the second leg on, the second process starts a leg by re-forming the week's double-handed
-teams (scheduler/reform.py) when a double-handed visit is left out in its plan and the phase
-(own lines, or together) has room for the reform and a search after it; never two legs running.
+From the second leg on, before every other leg, the coordinator re-forms the week's
+double-handed teams in the second process's plan (scheduler/reform.py) when a double-handed
+visit is left out there and the phase (own lines, or together) has room for the reform and a
+search after it. CP-SAT then runs on a thread per process while the processes wait.
 
 Used for a caseload that is one part (independent parts already run one per core) when more
 than one worker is allowed and the search is time-limited; an iteration budget keeps the
@@ -109,8 +110,9 @@ def cooperative_search(
                 reform = (leg >= 1 and not reform and processes > 1
                           and _room_to_reform(now, phase_end))
                 if reform:
-                    lines[1], interrupted = _reformed(plan, lines[1], seed * 1009 + leg,
-                                                      processes)
+                    lines[1], interrupted = _reformed(
+                        plan, lines[1], seed * 1009 + leg, processes,
+                        while_waiting=lambda: reporter.tick(*board.best()))
                     if interrupted:
                         logger.warning("interrupted: keeping the best rota found so far")
                         break
@@ -135,16 +137,20 @@ def cooperative_search(
     return plan
 
 
-def _reformed(plan: Plan, line: _Line, seed: int, workers: int) -> tuple[_Line, bool]:
+def _reformed(
+    plan: Plan, line: _Line, seed: int, workers: int,
+    while_waiting: Callable[[], None] | None = None,
+) -> tuple[_Line, bool]:
     """``line`` after re-forming its plan's double-handed teams, with CP-SAT on ``workers``
     threads (the search processes wait meanwhile; ``plan`` is used as scratch), and whether
-    Ctrl-C stopped CP-SAT (the line is then unchanged)."""
+    Ctrl-C stopped CP-SAT (the line is then unchanged). ``while_waiting`` is called during
+    the solve (the progress reports go on)."""
     plan.restore(line.state)
     if not any(plan.inst.required[v] > 1 for v in plan.waiting):
         return line, False
     logger.info("re-forming the double-handed teams: up to %.0f s of CP-SAT on %d threads",
                 REFORM_S, workers)
-    result = reform_double_handed_teams(plan, REFORM_S, seed, workers)
+    result = reform_double_handed_teams(plan, REFORM_S, seed, workers, while_waiting)
     if result.interrupted:
         return line, True
     logger.info("re-formed: %d visits changed, %d taken out, %d left out; %d left out in all",

@@ -23,6 +23,7 @@ re-forms the second process's plan before some legs, with CP-SAT on every core).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -76,15 +77,20 @@ def double_handed_customers(inst: Instance) -> list[int]:
 
 
 def reform_double_handed_teams(
-    plan: Plan, time_limit_s: float, seed: int, workers: int = 1
+    plan: Plan,
+    time_limit_s: float,
+    seed: int,
+    workers: int = 1,
+    while_waiting: Callable[[], None] | None = None,
 ) -> Reform:
     """Solve the model above from the plan as it stands, with CP-SAT on ``workers`` threads,
     and apply its solution (see the module docstring); the plan stays valid throughout.
-    Nothing is done while every double-handed visit is placed."""
+    Nothing is done while every double-handed visit is placed. ``while_waiting`` is called
+    every 0.1 s or so during the solve (progress reports)."""
     if not any(plan.inst.required[v] > 1 for v in plan.waiting):
         return Reform()
     model = _Model(plan, _free_visits(plan))
-    solution, interrupted = model.solve(time_limit_s, seed, workers)
+    solution, interrupted = model.solve(time_limit_s, seed, workers, while_waiting)
     if interrupted:
         return Reform(interrupted=True)
     if solution is None:
@@ -275,7 +281,8 @@ class _Model:
         m.add(start_u + gap_uv <= start_v).only_enforce_if([*when, ~v_before_u])
 
     def solve(
-        self, time_limit_s: float, seed: int, workers: int = 1
+        self, time_limit_s: float, seed: int, workers: int = 1,
+        while_waiting: Callable[[], None] | None = None,
     ) -> tuple[_Solution | None, bool]:
         """(the model's solution, None if none was found; whether Ctrl-C stopped CP-SAT, and
         then the solution is not to be applied).
@@ -288,7 +295,7 @@ class _Model:
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
         solver.parameters.cp_model_presolve = False
-        status, interrupted = solve_stoppable(solver, self.m)
+        status, interrupted = solve_stoppable(solver, self.m, while_waiting=while_waiting)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, interrupted
         shifts: dict[int, set[int]] = {v: set() for v in self.free}

@@ -10,6 +10,7 @@ place, and a KeyboardInterrupt in the waiting thread asks CP-SAT to stop.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -21,10 +22,12 @@ def solve_stoppable(
     solver: cp_model.CpSolver,
     model: cp_model.CpModel,
     callback: cp_model.CpSolverSolutionCallback | None = None,
+    while_waiting: Callable[[], None] | None = None,
 ) -> tuple[int, bool]:
     """``solver.solve(model, callback)``: (status, whether Ctrl-C stopped it). A Ctrl-C in
     the calling thread during the solve ends it with the best solution found (CP-SAT's own
-    SIGINT handling is turned off)."""
+    SIGINT handling is turned off). ``while_waiting`` is called every POLL_S seconds in the
+    calling thread meanwhile (progress reports)."""
     solver.parameters.catch_sigint_signal = False
     done = threading.Event()
     outcome: dict = {}
@@ -46,6 +49,8 @@ def solve_stoppable(
             interrupted = True
         if interrupted:
             solver.stop_search()  # again each poll: one sent before the search began is lost
+        elif while_waiting is not None:
+            while_waiting()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["status"], interrupted

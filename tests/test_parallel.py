@@ -92,7 +92,7 @@ def test_ctrl_c_during_a_reform_ends_the_search_with_the_best_rota(monkeypatch, 
     c, plan, _, _ = stuck_case()
     before = plan.objective()
     monkeypatch.setattr(parallel, "MAX_LEG_S", 1.0)
-    monkeypatch.setattr(parallel, "_reformed", lambda plan, line, seed, workers: (line, True))
+    monkeypatch.setattr(parallel, "_reformed", lambda plan, line, *_, **__: (line, True))
     began = time.monotonic()
     limits = Limits(deadline=began + 120, log_every_s=None)
     result = parallel.cooperative_search(plan, 2, 1, limits)
