@@ -212,9 +212,7 @@ class Search:
                     stat.weight = 0.7 * stat.weight + 0.3 * rate
                 stat.recent_gain = stat.recent_seconds = 0.0
         waiting = self.plan.unassigned_points > 0
-        critical = waiting and any(
-            self.plan.inst.priority_term[v] == UNASSIGNED_CRITICAL for v in self.plan.waiting
-        )
+        critical = waiting and any(_is_critical(self.plan, v) for v in self.plan.waiting)
         names = [n for n in self.operators
                  if (waiting or n not in FOR_WAITING_VISITS)
                  and (critical or n not in FOR_CRITICAL_VISITS)]
@@ -367,7 +365,11 @@ def critical_swap(search: Search) -> None:
 
 def _critical_waiting(plan: Plan) -> list[int]:
     """Critical visits left out, in index order."""
-    return sorted(v for v in plan.waiting if plan.inst.priority_term[v] == UNASSIGNED_CRITICAL)
+    return sorted(v for v in plan.waiting if _is_critical(plan, v))
+
+
+def _is_critical(plan: Plan, v: int) -> bool:
+    return plan.inst.priority_term[v] == UNASSIGNED_CRITICAL
 
 
 def _team_blocks(plan: Plan, v: int) -> bool:
