@@ -35,7 +35,7 @@ from scheduler.construct import construct
 from scheduler.lns import Limits, OperatorStats, Search, log_operators, starting_temperature
 from scheduler.plan import Plan
 from scheduler.prepare import Instance
-from scheduler.reform import reform_double_handed_teams
+from scheduler.reform import double_handed_waiting, reform_double_handed_teams
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def _reformed(
     Ctrl-C stopped CP-SAT (the line is then unchanged). ``while_waiting`` is called during
     the solve (the progress reports go on)."""
     plan.restore(line.state)
-    if not any(plan.inst.required[v] > 1 for v in plan.waiting):
+    if not double_handed_waiting(plan):
         return line, False
     logger.info("re-forming the double-handed teams: up to %.0f s of CP-SAT on %d threads",
                 REFORM_S, workers)

@@ -76,6 +76,11 @@ def double_handed_customers(inst: Instance) -> list[int]:
     return sorted(count, key=lambda c: (-count[c], c))
 
 
+def double_handed_waiting(plan: Plan) -> bool:
+    """Whether a double-handed visit is left out (the only case a reform acts on)."""
+    return any(plan.inst.required[v] > 1 for v in plan.waiting)
+
+
 def reform_double_handed_teams(
     plan: Plan,
     time_limit_s: float,
@@ -87,7 +92,7 @@ def reform_double_handed_teams(
     and apply its solution (see the module docstring); the plan stays valid throughout.
     Nothing is done while every double-handed visit is placed. ``while_waiting`` is called
     every 0.1 s or so during the solve (progress reports)."""
-    if not any(plan.inst.required[v] > 1 for v in plan.waiting):
+    if not double_handed_waiting(plan):
         return Reform()
     model = _Model(plan, _free_visits(plan))
     solution, interrupted = model.solve(time_limit_s, seed, workers, while_waiting)
