@@ -55,6 +55,18 @@ SUBSOLVE_S = 0.5
 REWEIGH_EVERY = 20
 """Iterations between updates of the operators' weights."""
 
+START_TEMPERATURE_SHARE = 2.0
+"""Annealing's starting temperature as a share of the mean cost per visit (unassigned visits
+left out): about 1,200 points on L. From a complete L rota 300 s into a search, a minute of
+one process cooling from 1,200 to 30 points ended at 1.11-1.14 M; from 19 to 3 points (the
+end of the former schedule, from half the mean cost to a hundredth of that), at 1.169-1.171 M
+(docs/engine.md)."""
+
+FINAL_TEMPERATURE_RATIO = 0.25
+"""The temperature at the end of the search as a share of the starting one (cooling is
+geometric in the elapsed share of the time or iterations). On L at 300 s, seeds 1-3: 1.09-1.12 M
+at 0.25, 1.11-1.15 M at 0.025."""
+
 EXACT_UNASSIGNED_RUNS = 7
 """Runs at most in an exact_unassigned neighbourhood."""
 
@@ -146,7 +158,8 @@ class Search:
                 now = time.monotonic()
                 fraction = (self.iteration / limits.iterations if limits.iterations
                             else min(1.0, (now - started) / max(1e-9, limits.deadline - started)))
-                temperature = temperature0 * (0.01 ** (first + (last - first) * fraction))
+                cooled = first + (last - first) * fraction
+                temperature = temperature0 * FINAL_TEMPERATURE_RATIO**cooled
                 if self._step(temperature):
                     last_gain = time.monotonic()
                 if limits.log_every_s is not None and now - last_log >= limits.log_every_s:
@@ -280,10 +293,10 @@ def _nominal_seconds(name: str) -> float:
 
 
 def starting_temperature(plan: Plan) -> float:
-    """Annealing's starting temperature: half the mean cost per visit (points), leaving out
-    the cost of unassigned visits."""
+    """Annealing's starting temperature (points): START_TEMPERATURE_SHARE of the mean cost per
+    visit, leaving out the cost of unassigned visits."""
     routine = plan.objective() - plan.unassigned_points
-    return max(1.0, 0.5 * routine / max(1, plan.inst.n_visits))
+    return max(1.0, START_TEMPERATURE_SHARE * routine / max(1, plan.inst.n_visits))
 
 
 def log_operators(stats: dict[str, OperatorStats]) -> None:
