@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from models.objective import UNASSIGNED_CRITICAL
+from models.objective import CONTINUITY_TERMS, UNASSIGNED_CRITICAL
 from scheduler.insertion import difficulty, insert, options, remove
 from scheduler.neighbourhood import apply_outcome, scope_of, solve_scope
 from scheduler.plan import Plan
@@ -55,18 +55,23 @@ SUBSOLVE_S = 0.5
 REWEIGH_EVERY = 20
 """Iterations between updates of the operators' weights."""
 
-START_TEMPERATURE_SHARE = 2.0
-"""Annealing's starting temperature as a share of the mean cost per visit (unassigned visits
-left out): about 1,200 points on L. From a complete L rota 300 s into a search, a minute of
-one process cooling from 1,200 to 30 points ended at 1.11-1.14 M; from 19 to 3 points (the
-end of the former schedule, from half the mean cost to a hundredth of that), at 1.169-1.171 M.
-On Solomon (travel only) at 10 s it costs the tight-window classes: R1 5.2 % above the best
-known against 2.6 % (docs/engine.md)."""
+ROUTING_START_SHARE = 0.5
+"""Where annealing's routing part starts: this share of the plan's routing cost per visit
+(travel, mileage, punctuality, guaranteed hours)."""
 
-FINAL_TEMPERATURE_RATIO = 0.25
-"""The temperature at the end of the search as a share of the starting one (cooling is
-geometric in the elapsed share of the time or iterations). On L at 300 s, seeds 1-6: a mean of
-1.101 M at 0.25, 1.122 M at 0.025, 1.174 M with the former schedule."""
+ROUTING_FINAL_RATIO = 0.01
+"""The routing part at the end of the search, as a share of its start (cooling is geometric
+in the elapsed share of the time or iterations). On Solomon (travel only) at 10 s, R1 ends
+2.5 % above the best known with these two, and 5.2 % with the continuity part's (docs/engine.md)."""
+
+CONTINUITY_START_SHARE = 2.0
+"""Where annealing's continuity part starts: this share of the plan's continuity cost per
+visit (team size, unfamiliar workers), about 600 points on L, a team member."""
+
+CONTINUITY_FINAL_RATIO = 0.25
+"""The continuity part at the end of the search, as a share of its start. A colder search keeps
+each customer's team as it is: on L at 300 s, seeds 1-6, the whole cost cooled the continuity
+part's way gave a mean of 1.101 M, the routing part's way 1.174 M."""
 
 EXACT_UNASSIGNED_RUNS = 7
 """Runs at most in an exact_unassigned neighbourhood."""
@@ -88,15 +93,30 @@ FOR_CRITICAL_VISITS = frozenset({"critical_swap"})
 class Limits:
     """When to stop: a deadline (time.monotonic()), an iteration budget, a stall; how often to
     log (None: never); and, for a search that is one leg of a longer one, the part of the
-    annealing schedule it covers (fractions of the whole, 0 to 1) and the starting temperature
-    (points; None: from the plan)."""
+    annealing schedule it covers (fractions of the whole, 0 to 1) and its temperature (None:
+    from the plan)."""
 
     deadline: float
     iterations: int | None = None
     stall_s: float | None = None
     log_every_s: float | None = 5.0
     cooling: tuple[float, float] = (0.0, 1.0)
-    temperature0: float | None = None
+    temperature: Temperature | None = None
+
+
+@dataclass(frozen=True)
+class Temperature:
+    """Annealing's temperature: a routing part and a continuity part (points at the start),
+    each cooling at its own rate, so that a caseload scored on travel alone is searched as
+    coldly as routing needs while team changes, worth hundreds of points each, stay possible."""
+
+    routing: float
+    continuity: float
+
+    def at(self, cooled: float) -> float:
+        """The temperature (points) once the share ``cooled`` (0 to 1) of the schedule is over."""
+        return (self.routing * ROUTING_FINAL_RATIO**cooled
+                + self.continuity * CONTINUITY_FINAL_RATIO**cooled)
 
 
 @dataclass
@@ -151,7 +171,7 @@ class Search:
         self.best_objective = plan.objective()
         self.best_state = plan.copy_state()
         started = last_log = last_gain = time.monotonic()
-        temperature0 = limits.temperature0 or starting_temperature(plan)
+        temperature = limits.temperature or starting_temperature(plan)
         first, last = limits.cooling
         self._report(0.0)  # the starting point
         try:
@@ -159,9 +179,7 @@ class Search:
                 now = time.monotonic()
                 fraction = (self.iteration / limits.iterations if limits.iterations
                             else min(1.0, (now - started) / max(1e-9, limits.deadline - started)))
-                cooled = first + (last - first) * fraction
-                temperature = temperature0 * FINAL_TEMPERATURE_RATIO**cooled
-                if self._step(temperature):
+                if self._step(temperature.at(first + (last - first) * fraction)):
                     last_gain = time.monotonic()
                 if limits.log_every_s is not None and now - last_log >= limits.log_every_s:
                     last_log = now
@@ -293,11 +311,14 @@ def _nominal_seconds(name: str) -> float:
     return SUBSOLVE_S if name.startswith("exact") else 1e-3
 
 
-def starting_temperature(plan: Plan) -> float:
-    """Annealing's starting temperature (points): START_TEMPERATURE_SHARE of the mean cost per
-    visit, leaving out the cost of unassigned visits."""
-    routine = plan.objective() - plan.unassigned_points
-    return max(1.0, START_TEMPERATURE_SHARE * routine / max(1, plan.inst.n_visits))
+def starting_temperature(plan: Plan) -> Temperature:
+    """Annealing's temperature for ``plan``: each part its share of the plan's mean cost per
+    visit in those terms (the routing part at least a point)."""
+    breakdown, visits = plan.breakdown(), max(1, plan.inst.n_visits)
+    continuity = sum(breakdown.get(term, 0) for term in CONTINUITY_TERMS)
+    routing = plan.objective() - plan.unassigned_points - continuity
+    return Temperature(max(1.0, ROUTING_START_SHARE * routing / visits),
+                       CONTINUITY_START_SHARE * continuity / visits)
 
 
 def log_operators(stats: dict[str, OperatorStats]) -> None:
@@ -491,7 +512,8 @@ def _in_window(plan: Plan, v: int, s: int, margin: int = 30) -> list[int]:
     """Visits of shift s's run overlapping visit v's window (with a margin for travel)."""
     inst = plan.inst
     lo, hi = int(inst.earliest[v]) - margin, int(inst.latest[v]) + int(inst.duration[v]) + margin
-    return [u for u in plan.runs[s] if plan.start[u] < hi and plan.start[u] + int(inst.duration[u]) > lo]
+    return [u for u in plan.runs[s]
+            if plan.start[u] < hi and plan.start[u] + int(inst.duration[u]) > lo]
 
 
 def _allowed_shifts(plan: Plan, v: int) -> list[int]:
@@ -573,9 +595,11 @@ def _neighbour_runs(plan: Plan, seed: int, count: int) -> list[int]:
             continue
         if plan.runs[s] and (plan.info[s].last < info.first or plan.info[s].first > info.last):
             continue
-        if not plan.runs[s] and (inst.shift_end[s] < info.first or inst.shift_start[s] > info.last):
+        if not plan.runs[s] and (inst.shift_end[s] < info.first
+                                 or inst.shift_start[s] > info.last):
             continue
-        places = [int(inst.place[v]) for v in plan.runs[s]] or [int(inst.home[inst.shift_worker[s]])]
+        home = int(inst.home[inst.shift_worker[s]])
+        places = [int(inst.place[v]) for v in plan.runs[s]] or [home]
         distance = min(int(table[a, b]) for a in seed_places for b in places)
         scored.append((distance, s))
     scored.sort()

@@ -32,7 +32,14 @@ from dataclasses import dataclass
 from functools import partial
 
 from scheduler.construct import construct
-from scheduler.lns import Limits, OperatorStats, Search, log_operators, starting_temperature
+from scheduler.lns import (
+    Limits,
+    OperatorStats,
+    Search,
+    Temperature,
+    log_operators,
+    starting_temperature,
+)
 from scheduler.plan import Plan
 from scheduler.prepare import Instance
 from scheduler.reform import double_handed_waiting, reform_double_handed_teams
@@ -189,7 +196,7 @@ class _Schedule:
 
     started: float
     deadline: float
-    temperature0: float
+    temperature: Temperature
 
     def leg(self, now: float, at_least_s: float = 0.0) -> Limits:
         """The limits of a leg starting ``now``, lasting ``at_least_s`` if longer."""
@@ -198,7 +205,7 @@ class _Schedule:
         end = min(self.deadline, now + length)
         cooling = ((now - self.started) / total, min(1.0, (end - self.started) / total))
         return Limits(deadline=end, log_every_s=None, cooling=cooling,
-                      temperature0=self.temperature0)
+                      temperature=self.temperature)
 
 
 def _absorb(best: _Best, totals: dict[str, OperatorStats], results) -> None:

@@ -16,13 +16,11 @@ import numpy as np
 
 from models.base import WEEKEND
 from models.objective import (
+    CONTINUITY_TERMS,
     GUARANTEED_HOURS,
     MILEAGE,
     PUNCTUALITY,
-    TEAM_SIZE,
     TRAVEL_TIME,
-    UNFAMILIAR_WORKER,
-    WEEKEND_UNFAMILIAR,
 )
 from scheduler.prepare import NO_CAP, Instance
 
@@ -264,8 +262,7 @@ class Plan:
         after = self._pair_points(c, w)
         if rows == [0, 0]:
             del self.team[c][w]
-        for term, (b, a) in zip((TEAM_SIZE, UNFAMILIAR_WORKER, WEEKEND_UNFAMILIAR),
-                                zip(before, after)):
+        for term, (b, a) in zip(CONTINUITY_TERMS, zip(before, after)):
             self.totals[term] += a - b
 
     def _pair_points(self, c: int, w: int) -> tuple[int, int, int]:

@@ -20,7 +20,7 @@ from scheduler.construct import construct
 from scheduler.extract import to_rota
 from scheduler.generate import generate
 from scheduler.io import read_caseload, read_rota, write_caseload
-from scheduler.lns import Limits
+from scheduler.lns import Limits, Temperature
 from scheduler.plan import Plan
 from scheduler.prepare import prepare
 from scheduler.solve import solve
@@ -103,7 +103,7 @@ def test_ctrl_c_during_a_reform_ends_the_search_with_the_best_rota(monkeypatch, 
 
 
 def test_the_leg_after_a_reform_is_long_enough_for_a_search():
-    schedule = parallel._Schedule(started=0.0, deadline=300.0, temperature0=1.0)
+    schedule = parallel._Schedule(started=0.0, deadline=300.0, temperature=Temperature(1.0, 0.0))
     assert schedule.leg(20.0).deadline == 40.0  # an eighth of 300 s, at most 20 s
     assert schedule.leg(50.0, parallel.REFORM_SEARCH_S).deadline == 70.0
     assert schedule.leg(290.0, parallel.REFORM_SEARCH_S).deadline == 300.0  # never past it
