@@ -28,14 +28,14 @@ def one_worker_at_one_customer(**fields) -> Plan:
     return plan
 
 
-def test_the_continuity_part_starts_at_twice_the_team_cost_per_visit_and_cools_to_a_quarter():
-    """One team member (600 points) over two visits: 300 a visit, so 600 at the start and 150
-    at the end, a quarter of a team member."""
+def test_continuity_part_starts_at_three_times_the_team_cost_per_visit_ends_at_a_quarter():
+    """One team member (600 points) over two visits: 300 a visit, so 900 at the start and 225
+    at the end."""
     plan = one_worker_at_one_customer()
     assert DEFAULT_WEIGHTS[TEAM_SIZE] == 600
     temperature = starting_temperature(plan)
-    assert temperature.continuity == pytest.approx(600)
-    assert temperature.at(1.0) == pytest.approx(temperature.routing * 0.01 + 150)
+    assert temperature.continuity == pytest.approx(900)
+    assert temperature.at(1.0) == pytest.approx(temperature.routing * 0.01 + 225)
 
 
 def test_the_routing_part_starts_at_half_the_routing_cost_per_visit():
