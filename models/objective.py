@@ -75,7 +75,8 @@ TERMS: tuple[Term, ...] = (
 
 TERM_IDS: tuple[str, ...] = tuple(t.id for t in TERMS)
 CONTINUITY_TERMS: tuple[str, ...] = (TEAM_SIZE, UNFAMILIAR_WORKER, WEEKEND_UNFAMILIAR)
-"""The terms that count who serves a customer, not how the runs go."""
+"""The terms that count who serves a customer, not how the runs go (in the order of
+``Plan._pair_points``)."""
 DEFAULT_WEIGHTS: dict[str, int] = {t.id: t.weight for t in TERMS}
 
 UNASSIGNED_TERM_BY_PRIORITY = {

@@ -62,7 +62,8 @@ ROUTING_START_SHARE = 0.5
 ROUTING_FINAL_RATIO = 0.01
 """The routing part at the end of the search, as a share of its start (cooling is geometric
 in the elapsed share of the time or iterations). On Solomon (travel only) at 10 s, R1 ends
-2.5 % above the best known with these two, and 5.2 % with the continuity part's (docs/engine.md)."""
+2.5 % above the best known with these two, and 5.2 % from twice the cost to a quarter of that
+(docs/engine.md)."""
 
 CONTINUITY_START_SHARE = 3.0
 """Where annealing's continuity part starts: this share of the plan's continuity cost per
@@ -72,8 +73,8 @@ L, seeds 1-6: at 300 s every run complete (one of six left a visit out at 2.0), 
 
 CONTINUITY_FINAL_RATIO = 0.25
 """The continuity part at the end of the search, as a share of its start. A colder search keeps
-each customer's team as it is: on L at 300 s, seeds 1-6, the whole cost cooled the continuity
-part's way gave a mean of 1.101 M, the routing part's way 1.174 M."""
+each customer's team as it is: on L at 300 s, seeds 1-6, one temperature on the whole cost
+from twice it to a quarter of that gave a mean of 1.101 M; from half to a hundredth, 1.174 M."""
 
 EXACT_UNASSIGNED_RUNS = 7
 """Runs at most in an exact_unassigned neighbourhood."""
