@@ -6,7 +6,7 @@ import random
 import time
 
 from scheduler.insertion import insert
-from scheduler.lns import Limits, Search, critical_swap, unassigned
+from scheduler.lns import Limits, Search, _placed_at_random, critical_swap, unassigned
 from scheduler.plan import Plan
 from scheduler.prepare import prepare
 from tests.builders import caseload, customer, shift, visit, worker
@@ -72,3 +72,19 @@ def test_a_critical_swap_clears_the_newcomers_run_when_need_be():
     assert plan.workers_of(index["K-Sat"]) == [plan.inst.worker_ids.index("B")]
     assert plan.unassigned_visits() == sorted(index[n] for n in ("N-Mon", "N-Tue", "O-Sat"))
     assert plan.objective() < before
+
+
+def test_a_random_placed_visit_is_one_with_a_worker_even_when_few_are():
+    """Ten visits, one placed: the draws over all visits mostly miss, and the listing after
+    them still finds it; with none placed there is none to give."""
+    c = caseload(
+        customers=[customer("C1", km=1)],
+        visits=[visit(f"V{h}", "C1", f"{h:02d}:00", 30) for h in range(8, 18)],
+        workers=[worker("W", km=0)],
+        availability=[shift("W", "07:00", "19:00")],
+    )
+    plan = Plan(prepare(c))
+    assert _placed_at_random(plan, random.Random(1)) is None
+    placed = plan.inst.visit_ids.index("V12-Mon")
+    assert insert(plan, placed)
+    assert {_placed_at_random(plan, random.Random(seed)) for seed in range(50)} == {placed}
