@@ -58,6 +58,7 @@ def options(
     lo_v, hi_v = plan.windows(v, set(), {})
     duration, place = tables.duration[v], tables.place[v]
     punctual_from = tables.punctual_from[v]
+    preferred, tolerance = tables.preferred[v], tables.tolerance[v]
     taken = set(plan.workers_of(v))
     c = tables.customer[v]
     team = plan.team[c]
@@ -85,29 +86,37 @@ def options(
                 a, depart = tables.place[prev], earliest[i - 1] + tables.duration[prev]
             else:
                 a, depart = home, shift_start
-            lo = max(lo_v, depart + minutes[a][place])
+            # comparisons rather than max() and min() calls: the search's hottest loop
+            lo = depart + minutes[a][place]
+            if lo < lo_v:
+                lo = lo_v
             if lo > hi_v:
                 break
             if i < len(run):
                 b = tables.place[run[i]]
-                hi = min(hi_v, latest[i] - minutes[place][b] - duration)
+                hi = latest[i] - minutes[place][b] - duration
             else:
                 b = home
-                hi = min(hi_v, shift_end - minutes[place][home] - duration)
+                hi = shift_end - minutes[place][home] - duration
+            if hi > hi_v:
+                hi = hi_v
             if lo > hi:
                 continue
             extra = minutes[a][place] + minutes[place][b] - minutes[a][b]
             if extra > room:
                 continue
-            start = min(max(lo, punctual_from), hi)
+            start = lo if lo > punctual_from else punctual_from
+            if start > hi:
+                start = hi
+            late = abs(start - preferred) - tolerance
             if w not in worker_cost:
                 worker_cost[w] = team_cost(plan, v, w) + foresight_cost(plan, v, w)
             cost = (
                 worker_cost[w]
                 + w_travel * extra
                 + w_mileage * (hm[a][place] + hm[place][b] - hm[a][b])
-                + w_punctual * tables.deviation(v, start)
-                - w_guaranteed * min(shortfall, duration + extra)
+                + (w_punctual * late if late > 0 else 0)
+                - w_guaranteed * (shortfall if shortfall < duration + extra else duration + extra)
             )
             if noise is not None:
                 cost = int(cost * (0.8 + 0.4 * noise.random()))

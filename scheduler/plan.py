@@ -103,16 +103,16 @@ class Plan:
     def windows(self, v: int, run: set[int], fixed: dict[int, int]) -> tuple[int, int]:
         """Start window of v in a run: its hard window, narrowed by a fixed start (given, or a
         double-handed visit's current one) and by its customer's other visits outside the run."""
-        inst = self.inst
+        tables = self._tables
         if v in fixed:
             return fixed[v], fixed[v]
-        if inst.required[v] > 1 and self.rows[v]:
+        if tables.required[v] > 1 and self.rows[v]:
             return self.start[v], self.start[v]
-        lo, hi = int(inst.earliest[v]), int(inst.latest[v])
-        for u, delay in self._tables.before[v]:
+        lo, hi = tables.window[v]
+        for u, delay in tables.before[v]:
             if u not in run and self.rows[u]:
                 lo = max(lo, self.start[u] + delay)
-        for w, delay in self._tables.after[v]:
+        for w, delay in tables.after[v]:
             if w not in run and self.rows[w]:
                 hi = min(hi, self.start[w] - delay)
         return lo, hi
@@ -428,6 +428,8 @@ class _Tables:
         self.home = [int(h) for h in inst.home]
         self.place = inst.place.tolist()
         self.duration = inst.duration.tolist()
+        self.window = list(zip(inst.earliest.tolist(), inst.latest.tolist()))
+        self.required = inst.required.tolist()
         self.load = inst.load.tolist()
         self.preferred = inst.preferred.tolist()
         self.tolerance = inst.tolerance.tolist()
