@@ -148,33 +148,40 @@ class Plan:
     def _passes(self, s: int, run: list[int], fixed: dict[int, int]):
         """(windows, earliest, latest) start of each visit of a candidate run; None if the run
         is infeasible."""
-        inst, tables = self.inst, self._tables
+        tables = self._tables
         members = set(run)
         position = {v: i for i, v in enumerate(run)}
-        w = int(inst.shift_worker[s])
+        w = tables.shift_worker[s]
         minutes, home = tables.minutes[w], tables.home[w]
         places, duration = tables.place, tables.duration
-        windows = [self.windows(v, members, fixed) for v in run]
+        own, window = tables.own_window, tables.window
+        windows = [window[v] if own[v] and v not in fixed else self.windows(v, members, fixed)
+                   for v in run]
+        # comparisons rather than max() and min() calls: every tried run is timed here
         earliest = [0] * len(run)
-        t, here = int(inst.shift_start[s]), home
+        t, here = tables.shift_start[s], home
         for i, v in enumerate(run):
-            e = max(windows[i][0], t + minutes[here][places[v]])
+            e = t + minutes[here][places[v]]
+            if e < windows[i][0]:
+                e = windows[i][0]
             for u, delay in tables.before[v]:
-                if u in position and position[u] < i:
-                    e = max(e, earliest[position[u]] + delay)
+                if u in position and position[u] < i and e < earliest[position[u]] + delay:
+                    e = earliest[position[u]] + delay
             if e > windows[i][1]:
                 return None
             earliest[i], t, here = e, e + duration[v], places[v]
-        if t + minutes[here][home] > inst.shift_end[s]:
+        if t + minutes[here][home] > tables.shift_end[s]:
             return None
         latest = [0] * len(run)
-        limit, there = int(inst.shift_end[s]), home
+        limit, there = tables.shift_end[s], home
         for i in range(len(run) - 1, -1, -1):
             v = run[i]
-            late = min(windows[i][1], limit - minutes[places[v]][there] - duration[v])
+            late = limit - minutes[places[v]][there] - duration[v]
+            if late > windows[i][1]:
+                late = windows[i][1]
             for x, delay in tables.after[v]:
-                if x in position and position[x] > i:
-                    late = min(late, latest[position[x]] - delay)
+                if x in position and position[x] > i and late > latest[position[x]] - delay:
+                    late = latest[position[x]] - delay
             if late < earliest[i]:
                 return None
             latest[i], limit, there = late, late, places[v]
@@ -247,6 +254,8 @@ class Plan:
             self._set_start(v, UNASSIGNED)
 
     def _set_start(self, v: int, t: int) -> None:
+        if self.start[v] == t:  # most visits of a re-timed run keep theirs
+            return
         self.start[v] = t
         old = self._punctuality[v]
         new = 0 if t == UNASSIGNED else self._tables.deviation(v, t)
@@ -452,6 +461,11 @@ class _Tables:
         for u, v, delay in inst.precedences:
             self.after[u].append((v, delay))
             self.before[v].append((u, delay))
+        # per visit: its start window is its own (single-handed, no timing relations)
+        self.own_window = [
+            required == 1 and not before and not after
+            for required, before, after in zip(self.required, self.before, self.after)
+        ]
 
     def deviation(self, v: int, t: int) -> int:
         """Punctuality minutes of visit v starting at t."""
