@@ -70,11 +70,14 @@ def options(
         if w in taken or (team_full and w not in team) or not plan.load_allows(s, v):
             continue
         day = tables.shift_day[s]
-        room = min(tables.max_day[w] - plan.worked_day[(w, day)],
-                   tables.max_week[w] - plan.worked_week[w]) - duration
+        worked_week = plan.worked_week[w]
+        room = tables.max_day[w] - plan.worked_day[(w, day)]
+        if room > tables.max_week[w] - worked_week:
+            room = tables.max_week[w] - worked_week
+        room -= duration
         if room < 0:
             continue
-        shortfall = max(0, tables.guaranteed[w] - plan.worked_week[w])
+        shortfall = tables.guaranteed[w] - worked_week
         run = plan.runs[s]
         earliest, latest = plan.slack(s)
         minutes, hm, home = tables.minutes[w], tables.hm[w], tables.home[w]
@@ -116,7 +119,8 @@ def options(
                 + w_travel * extra
                 + w_mileage * (hm[a][place] + hm[place][b] - hm[a][b])
                 + (w_punctual * late if late > 0 else 0)
-                - w_guaranteed * (shortfall if shortfall < duration + extra else duration + extra)
+                - (w_guaranteed * (shortfall if shortfall < duration + extra else duration + extra)
+                   if shortfall > 0 else 0)
             )
             if noise is not None:
                 cost = int(cost * (0.8 + 0.4 * noise.random()))

@@ -130,18 +130,22 @@ class Plan:
         if passes is None:
             return None
         windows, _, latest = passes
-        inst, tables = self.inst, self._tables
+        tables = self._tables
         position = {v: i for i, v in enumerate(run)}
-        w = int(inst.shift_worker[s])
+        w = tables.shift_worker[s]
         minutes, places, duration = tables.minutes[w], tables.place, tables.duration
         starts = [0] * len(run)
-        t, here = int(inst.shift_start[s]), tables.home[w]
+        t, here = tables.shift_start[s], tables.home[w]
         for i, v in enumerate(run):
-            e = max(windows[i][0], t + minutes[here][places[v]])
+            e = t + minutes[here][places[v]]
+            if e < windows[i][0]:
+                e = windows[i][0]
             for u, delay in tables.before[v]:
-                if u in position and position[u] < i:
-                    e = max(e, starts[position[u]] + delay)
-            starts[i] = min(max(e, tables.punctual_from[v]), latest[i])
+                if u in position and position[u] < i and e < starts[position[u]] + delay:
+                    e = starts[position[u]] + delay
+            if e < tables.punctual_from[v]:
+                e = tables.punctual_from[v]
+            starts[i] = e if e < latest[i] else latest[i]
             t, here = starts[i] + duration[v], places[v]
         return starts
 
