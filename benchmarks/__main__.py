@@ -1,7 +1,9 @@
-"""``python -m benchmarks {solomon,ladder,quick} [args]``: run a named benchmark suite.
+"""``python -m benchmarks {solomon,ladder,moves,quick} [args]``: run a named benchmark suite.
 
 - ``solomon [args]``: the Solomon VRPTW suite (``python -m benchmarks solomon --help``).
 - ``ladder [args]``: the synthetic ladder (``python -m benchmarks ladder --help``).
+- ``moves [args]``: the search's speed, time per move of each operator
+  (``python -m benchmarks moves --help``).
 - ``quick [--out DIR] [--skip-solomon]``: the CI smoke test, about 1-2 minutes on 2 cores:
   the Solomon quick run (C101, R101, RC101 at 5 s, every available solver) and the ladder's
   quick run (size S, seed 1, 10 s, every method). Exit status 1 when any solution is invalid
@@ -10,7 +12,7 @@
   run the ladder alone).
 
 Run from the repository root. Results go to ``benchmarks/results/``: ``solomon-*`` and
-``ladder-*`` files as those suites name them, and for ``quick``
+``ladder-*`` files as those suites name them (``moves-*`` for ``moves``), and for ``quick``
 ``quick-solomon-5s-<date>.{csv,md,png}`` and ``quick-ladder-<date>{.csv,-trace.csv,.md,-*.png}``
 (so a smoke run never overwrites a suite's own results of the same day).
 """
@@ -27,7 +29,7 @@ from pathlib import Path
 
 logger = logging.getLogger("benchmarks")
 
-SUITES = ("solomon", "ladder", "quick")
+SUITES = ("solomon", "ladder", "moves", "quick")
 
 
 def quick(argv: Sequence[str]) -> int:
@@ -85,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from benchmarks import ladder
 
         return ladder.main(rest)
+    if suite == "moves":
+        from benchmarks import moves
+
+        return moves.main(rest)
     return quick(rest)
 
 
