@@ -9,8 +9,9 @@ structures develop before the best is taken further by all.
 
 From the second leg on, before every other leg, the coordinator re-forms the week's
 double-handed teams in the second process's plan (scheduler/reform.py) when a double-handed
-visit is left out there and the phase (own lines, or together) has room for the reform and a
-search after it. CP-SAT then runs on a thread per process while the processes wait.
+visit is left out there (when not, in the first other plan with one) and the phase (own lines,
+or together) has room for the reform and a search after it. CP-SAT then runs on a thread per
+process while the processes wait.
 
 Used for a caseload that is one part (independent parts already run one per core) when more
 than one worker is allowed and the search is time-limited; an iteration budget keeps the
@@ -116,9 +117,10 @@ def cooperative_search(
                 phase_end = on_own_until if now < on_own_until else limits.deadline
                 reform = (leg >= 1 and not reform and processes > 1
                           and _room_to_reform(now, phase_end))
-                if reform:
-                    lines[1], interrupted = _reformed(
-                        plan, lines[1], seed * 1009 + leg, processes,
+                k = _line_to_reform(plan, lines) if reform else None
+                if k is not None:
+                    lines[k], interrupted = _reformed(
+                        plan, lines[k], seed * 1009 + leg, processes,
                         while_waiting=lambda: reporter.tick(*board.best()))
                     if interrupted:
                         logger.warning("interrupted: keeping the best rota found so far")
@@ -163,6 +165,18 @@ def _reformed(
     logger.info("re-formed: %d visits changed, %d taken out, %d left out; %d left out in all",
                 result.changed, result.taken_out, result.left_out, len(plan.waiting))
     return _Line(plan.copy_state(), line.weights), False
+
+
+def _line_to_reform(plan: Plan, lines: list[_Line]) -> int | None:
+    """The line whose plan to re-form: the second process's if a double-handed visit is left
+    out there, else the first other line with one (None: no line has one). ``plan`` is used
+    as scratch."""
+    for k in [1, 0, *range(2, len(lines))]:
+        if lines[k].state is not None:
+            plan.restore(lines[k].state)
+            if double_handed_waiting(plan):
+                return k
+    return None
 
 
 def _room_to_reform(now: float, phase_end: float) -> bool:

@@ -84,6 +84,24 @@ def test_a_reformed_line_places_what_the_team_cap_kept_out():
     assert parallel._reformed(plan, reformed, seed=1, workers=2) == (reformed, False)
 
 
+def test_the_line_re_formed_is_the_second_unless_only_another_has_a_visit_out():
+    """The second process's line is re-formed while a double-handed visit is out there;
+    when it has none, another line that has one is (its 150 s on its own would otherwise end
+    behind a complete line); when none has, none is."""
+    from tests.test_reform import stuck_case
+
+    _, plan, _, _ = stuck_case()
+    stuck = parallel._Line(plan.copy_state())
+    complete, _ = parallel._reformed(plan, stuck, seed=1, workers=2)
+    to_construct = parallel._Line(None)
+    assert parallel._line_to_reform(plan, [stuck, stuck]) == 1
+    assert parallel._line_to_reform(plan, [complete, stuck]) == 1
+    assert parallel._line_to_reform(plan, [stuck, complete]) == 0
+    assert parallel._line_to_reform(plan, [stuck, to_construct]) == 0
+    assert parallel._line_to_reform(plan, [complete, complete, stuck]) == 2
+    assert parallel._line_to_reform(plan, [complete, complete]) is None
+
+
 def test_ctrl_c_during_a_reform_ends_the_search_with_the_best_rota(monkeypatch, caplog):
     """The coordinator re-forms between legs; when Ctrl-C stops that, no leg follows and the
     best rota so far comes back (here the plan after one short leg)."""
@@ -92,6 +110,7 @@ def test_ctrl_c_during_a_reform_ends_the_search_with_the_best_rota(monkeypatch, 
     c, plan, _, _ = stuck_case()
     before = plan.objective()
     monkeypatch.setattr(parallel, "MAX_LEG_S", 1.0)
+    monkeypatch.setattr(parallel, "_line_to_reform", lambda plan, lines: 1)
     monkeypatch.setattr(parallel, "_reformed", lambda plan, line, *_, **__: (line, True))
     began = time.monotonic()
     limits = Limits(deadline=began + 120, log_every_s=None)
