@@ -7,9 +7,10 @@ Run from the repository root::
 
 The caseload is constructed and searched for ``--iterations`` iterations on one process (an
 iteration budget: the same rota on any machine), so the moves run on a rota the search has
-worked on (on L after 20,000 iterations: 7 visits left out). Then each operator that needs no visit left out and calls no CP-SAT
-(those are timed by their own budgets) makes ``--moves`` moves, each undone at once, from the
-same rota and seed; ``--repeats`` rounds, the fastest kept. ``checksum`` is the sum of the
+worked on (on L after 20,000 iterations: 7 visits left out). Then each operator that needs no
+visit left out and calls no CP-SAT (those are timed by their own budgets) makes ``--moves``
+moves, each undone at once, from the same rota and seed; ``--repeats`` rounds, the fastest
+kept. ``checksum`` is the sum of the
 objectives right after each move: equal checksums on two versions of the code mean they made
 the same moves, so a speed change that should not change the search can be told from one that
 does. Results: ``<out>/<name>.csv`` and ``.md``.
@@ -94,11 +95,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                      "ms_per_move": round(1000 * seconds / args.moves, 3), "checksum": checksum})
         logger.info("moves: %-18s %7.3f ms a move  checksum %d", name,
                     rows[-1]["ms_per_move"], checksum)
-    _write(args.out, args.name, rows, args)
+    _write(rows, args)
     return 0
 
 
-def _write(out: Path, name: str, rows: list[dict], args: argparse.Namespace) -> None:
+def _write(rows: list[dict], args: argparse.Namespace) -> None:
+    out, name = args.out, args.name
     out.mkdir(parents=True, exist_ok=True)
     with open(out / f"{name}.csv", "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
