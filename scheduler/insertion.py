@@ -13,7 +13,6 @@ import random
 from bisect import bisect_left
 from typing import NamedTuple
 
-from models.base import WEEKEND
 from models.objective import (
     GUARANTEED_HOURS,
     MILEAGE,
@@ -131,9 +130,9 @@ def options(
 
 def team_cost(plan: Plan, v: int, w: int) -> int:
     """Points that worker w taking visit v adds to the continuity terms."""
-    inst = plan.inst
+    inst, tables = plan.inst, plan.tables
     weights = inst.weights
-    c = int(inst.customer[v])
+    c = tables.customer[v]
     rows = plan.team[c].get(w)
     cost = 0
     if rows is None:
@@ -142,7 +141,7 @@ def team_cost(plan: Plan, v: int, w: int) -> int:
         if familiar and w not in familiar:
             cost += weights[UNFAMILIAR_WORKER]
         rows = (0, 0)
-    if int(inst.day[v]) in WEEKEND:
+    if tables.weekend[v]:
         if rows[0] == 0:
             cost += weights[WEEKEND_UNFAMILIAR]
     elif rows[0] == 0 and rows[1]:
@@ -155,13 +154,13 @@ def foresight_cost(plan: Plan, v: int, w: int) -> int:
     unassigned points of the customer's other waiting visits that the team could then not
     serve (nobody in it is ever available for them)."""
     inst, tables = plan.inst, plan.tables
-    c = int(inst.customer[v])
+    c = tables.customer[v]
     team = plan.team[c]
     if w in team or int(inst.team_cap[c]) - len(team) != 1:
         return 0
     members = set(team) | {w}
     return sum(
-        int(inst.penalty[u]) // 2
+        tables.penalty[u] // 2
         for u in plan.visits_of_customer[c]
         if u != v and not plan.rows[u] and not (tables.candidate_workers[u] & members)
     )
@@ -209,9 +208,9 @@ def _insert_pair(plan: Plan, v: int, found: list[Option]) -> bool:
     pool = found[:PAIR_POOL]
     pairs = []
     for i, a in enumerate(pool):
-        wa = int(plan.inst.shift_worker[a.s])
+        wa = tables.shift_worker[a.s]
         for b in pool[i + 1:]:
-            if int(plan.inst.shift_worker[b.s]) == wa:
+            if tables.shift_worker[b.s] == wa:
                 continue
             lo, hi = max(a.lo, b.lo), min(a.hi, b.hi)
             if lo <= hi:

@@ -89,7 +89,7 @@ class Plan:
         return out
 
     def is_assigned(self, v: int) -> bool:
-        return len(self.rows[v]) == self.inst.required[v]
+        return len(self.rows[v]) == self._tables.required[v]
 
     def unassigned_visits(self) -> list[int]:
         """Visits without all their workers, in index order."""
@@ -198,7 +198,7 @@ class Plan:
         old_run = self.runs[s]
         if self._journal is not None:
             self._journal.append((s, list(old_run), {v: self.start[v] for v in old_run + run}))
-        w = int(self.inst.shift_worker[s])
+        w = self._tables.shift_worker[s]
         old_set, new_set = set(old_run), set(run)
         for v in old_run:
             if v not in new_set:
@@ -220,9 +220,8 @@ class Plan:
         old_run = self.runs[s]
         old_starts = [self.start[v] for v in old_run]
         self.set_run(s, run, starts)
-        day = int(self.inst.shift_day[s])
         if (
-            self.worker_ok(int(self.inst.shift_worker[s]), {day})
+            self.worker_ok(self._tables.shift_worker[s], {self._tables.shift_day[s]})
             and self.precedences_ok(run)
             and self.teams_ok(run)
         ):
@@ -244,7 +243,7 @@ class Plan:
         self.rows[v].append(s)
         self._count_team(v, w, +1)
         if self.is_assigned(v) and not was_assigned:
-            self.unassigned_points -= int(self.inst.penalty[v])
+            self.unassigned_points -= self._tables.penalty[v]
             self.waiting.discard(v)
 
     def _remove_row(self, v: int, s: int, w: int) -> None:
@@ -252,7 +251,7 @@ class Plan:
         self.rows[v].remove(s)
         self._count_team(v, w, -1)
         if was_assigned:
-            self.unassigned_points += int(self.inst.penalty[v])
+            self.unassigned_points += self._tables.penalty[v]
             self.waiting.add(v)
         if not self.rows[v]:
             self._set_start(v, UNASSIGNED)
@@ -267,16 +266,18 @@ class Plan:
         self.totals[PUNCTUALITY] += new - old
 
     def _count_team(self, v: int, w: int, change: int) -> None:
-        inst = self.inst
-        c = int(inst.customer[v])
+        tables = self._tables
+        c = tables.customer[v]
         before = self._pair_points(c, w)
         rows = self.team[c].setdefault(w, [0, 0])
-        rows[1 if int(inst.day[v]) in WEEKEND else 0] += change
+        rows[tables.weekend[v]] += change
         after = self._pair_points(c, w)
         if rows == [0, 0]:
             del self.team[c][w]
-        for term, (b, a) in zip(CONTINUITY_TERMS, zip(before, after)):
-            self.totals[term] += a - b
+        totals = self.totals
+        for term, b, a in zip(CONTINUITY_TERMS, before, after):
+            if a != b:
+                totals[term] += a - b
 
     def _pair_points(self, c: int, w: int) -> tuple[int, int, int]:
         """(team member, unfamiliar member, weekend-unfamiliar rows) of customer c's worker w."""
@@ -293,18 +294,21 @@ class Plan:
         new = RunInfo()
         if run:
             minutes, hm, home = tables.minutes[w], tables.hm[w], tables.home[w]
+            place, duration, load = tables.place, tables.duration, tables.load
+            travel = distance = contact = weight = 0
             here = home
             for v in run:
-                there = tables.place[v]
-                new.travel += minutes[here][there]
-                new.hm += hm[here][there]
-                new.contact += tables.duration[v]
-                new.load += tables.load[v]
+                there = place[v]
+                travel += minutes[here][there]
+                distance += hm[here][there]
+                contact += duration[v]
+                weight += load[v]
                 here = there
-            new.travel += minutes[here][home]
-            new.hm += hm[here][home]
+            new.travel = travel + minutes[here][home]
+            new.hm = distance + hm[here][home]
+            new.contact, new.load = contact, weight
             new.first = self.start[run[0]]
-            new.last = self.start[run[-1]] + tables.duration[run[-1]]
+            new.last = self.start[run[-1]] + duration[run[-1]]
         self.info[s] = new
         self.totals[TRAVEL_TIME] += new.travel - old.travel
         self.totals[MILEAGE] += new.hm - old.hm
@@ -456,6 +460,8 @@ class _Tables:
         self.max_week = inst.max_week.tolist()
         self.guaranteed = inst.guaranteed.tolist()
         self.customer = inst.customer.tolist()
+        self.weekend = [int(day in WEEKEND) for day in inst.day.tolist()]  # 1 on a weekend day
+        self.penalty = inst.penalty.tolist()
         self.candidates = [c.tolist() for c in inst.candidates]
         self.candidate_workers = [
             frozenset(int(inst.shift_worker[s]) for s in shifts) for shifts in inst.candidates
