@@ -62,6 +62,7 @@ def options(
     c = tables.customer[v]
     team = plan.team[c]
     team_full = not ignore_team and len(team) >= int(inst.team_cap[c])
+    places, durations = tables.place, tables.duration
     worker_cost: dict[int, int] = {}
     out: list[Option] = []
     for s in tables.candidates[v] if shifts is None else shifts:
@@ -85,7 +86,7 @@ def options(
         for i in range(bisect_left(latest, lo_v + duration), len(run) + 1):
             if i:
                 prev = run[i - 1]
-                a, depart = tables.place[prev], earliest[i - 1] + tables.duration[prev]
+                a, depart = places[prev], earliest[i - 1] + durations[prev]
             else:
                 a, depart = home, shift_start
             # comparisons rather than max() and min() calls: the search's hottest loop
@@ -95,7 +96,7 @@ def options(
             if lo > hi_v:
                 break
             if i < len(run):
-                b = tables.place[run[i]]
+                b = places[run[i]]
                 hi = latest[i] - minutes[place][b] - duration
             else:
                 b = home
