@@ -8,9 +8,10 @@ it constructs itself: the week's team structure is set early and rarely changes 
 structures develop before the best is taken further by all.
 
 From the second leg on, before every other leg, the coordinator re-forms the week's
-double-handed teams in the second process's plan (scheduler/reform.py) when a double-handed
-visit is left out there (when not, in the first other plan with one) and the phase (own lines,
-or together) has room for the reform and a search after it. CP-SAT then runs on a thread per
+double-handed teams (and any full team that leaves a visit out) in the second process's plan
+(scheduler/reform.py) when such a visit is left out there (when not, in the first other plan
+with one) and the phase (own lines, or together) has room for the reform and a search after
+it. CP-SAT then runs on a thread per
 process while the processes wait.
 
 Used for a caseload that is one part (independent parts already run one per core) when more
@@ -43,7 +44,7 @@ from scheduler.lns import (
 )
 from scheduler.plan import Plan
 from scheduler.prepare import Instance
-from scheduler.reform import double_handed_waiting, reform_double_handed_teams
+from scheduler.reform import reform_teams, team_bound_waiting
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ ON_OWN_MIN_S = 120.0
 """Searches shorter than this (seconds) are cooperative from the start."""
 
 REFORM_S = 30.0
-"""CP-SAT seconds of a re-forming of the double-handed teams (on a thread per process, the
+"""CP-SAT seconds of a re-forming of the teams (on a thread per process, the
 search processes waiting meanwhile)."""
 
 REFORM_SEARCH_S = 20.0
@@ -150,16 +151,15 @@ def _reformed(
     plan: Plan, line: _Line, seed: int, workers: int,
     while_waiting: Callable[[], None] | None = None,
 ) -> tuple[_Line, bool]:
-    """``line`` after re-forming its plan's double-handed teams, with CP-SAT on ``workers``
-    threads (the search processes wait meanwhile; ``plan`` is used as scratch), and whether
-    Ctrl-C stopped CP-SAT (the line is then unchanged). ``while_waiting`` is called during
-    the solve (the progress reports go on)."""
+    """``line`` after re-forming its plan's teams (scheduler/reform.py), with CP-SAT on
+    ``workers`` threads (the search processes wait meanwhile; ``plan`` is used as scratch), and
+    whether Ctrl-C stopped CP-SAT (the line is then unchanged). ``while_waiting`` is called
+    during the solve (the progress reports go on)."""
     plan.restore(line.state)
-    if not double_handed_waiting(plan):
+    if not team_bound_waiting(plan):
         return line, False
-    logger.info("re-forming the double-handed teams: up to %.0f s of CP-SAT on %d threads",
-                REFORM_S, workers)
-    result = reform_double_handed_teams(plan, REFORM_S, seed, workers, while_waiting)
+    logger.info("re-forming the teams: up to %.0f s of CP-SAT on %d threads", REFORM_S, workers)
+    result = reform_teams(plan, REFORM_S, seed, workers, while_waiting)
     if result.interrupted:
         return line, True
     logger.info("re-formed: %d visits changed, %d taken out, %d left out; %d left out in all",
@@ -168,13 +168,13 @@ def _reformed(
 
 
 def _line_to_reform(plan: Plan, lines: list[_Line]) -> int | None:
-    """The line whose plan to re-form: the second process's if a double-handed visit is left
-    out there, else the first other line with one (None: no line has one). ``plan`` is used
-    as scratch."""
+    """The line whose plan to re-form: the second process's if a visit a reform acts on is
+    left out there (``team_bound_waiting``), else the first other line with one (None: no line
+    has one). ``plan`` is used as scratch."""
     for k in [1, 0, *range(2, len(lines))]:
         if lines[k].state is not None:
             plan.restore(lines[k].state)
-            if double_handed_waiting(plan):
+            if team_bound_waiting(plan):
                 return k
     return None
 

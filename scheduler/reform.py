@@ -1,12 +1,14 @@
-"""Re-form the week's double-handed teams by CP-SAT.
+"""Re-form the week's double-handed teams, and the full teams that leave a visit out, by CP-SAT.
 
 The visits the local search leaves out last are double-handed visits of customers whose team is
 at its cap: the members cannot come, and taking a newcomer means changing who covers the rest of
-the customer's week, and so other double-handed customers' teams in turn. Small moves do not
-make that change; this model makes it for all of them at once:
+the customer's week, and so other double-handed customers' teams in turn. Now and then it is a
+single-handed visit of a customer whose small team is full. Small moves do not make that change;
+this model makes it for all of them at once:
 
-- free: every visit of every customer with double-handed visits (its workers, its start in
-  its window, the customer's team within its cap);
+- free: every visit of every customer with double-handed visits, and of every customer with a
+  single-handed visit left out while their team is full (its workers, its start in its window,
+  the customer's team within its cap);
 - fixed: every other visit, at its worker and start, unless it is taken out to make room (a
   small cost, TAKE_OUT_POINTS, if it has another place to go in the plan as it stands, a large
   one, STRANDED_POINTS, if not; pinned visits never are);
@@ -76,12 +78,23 @@ def double_handed_customers(inst: Instance) -> list[int]:
     return sorted(count, key=lambda c: (-count[c], c))
 
 
-def double_handed_waiting(plan: Plan) -> bool:
-    """Whether a double-handed visit is left out (the only case a reform acts on)."""
-    return any(plan.inst.required[v] > 1 for v in plan.waiting)
+def team_bound_waiting(plan: Plan) -> bool:
+    """Whether a visit is left out that a reform acts on: a double-handed one, or one whose
+    customer's team is at its cap."""
+    return any(plan.inst.required[v] > 1 for v in plan.waiting) or bool(_capped_waiting(plan))
 
 
-def reform_double_handed_teams(
+def _capped_waiting(plan: Plan) -> list[int]:
+    """Customers with a single-handed visit left out and a team at its cap, in index order."""
+    inst = plan.inst
+    return sorted({
+        int(inst.customer[v]) for v in plan.waiting
+        if inst.required[v] == 1
+        and len(plan.team[int(inst.customer[v])]) >= inst.team_cap[int(inst.customer[v])]
+    })
+
+
+def reform_teams(
     plan: Plan,
     time_limit_s: float,
     seed: int,
@@ -90,9 +103,9 @@ def reform_double_handed_teams(
 ) -> Reform:
     """Solve the model above from the plan as it stands, with CP-SAT on ``workers`` threads,
     and apply its solution (see the module docstring); the plan stays valid throughout.
-    Nothing is done while every double-handed visit is placed. ``while_waiting`` is called
+    Nothing is done unless ``team_bound_waiting``. ``while_waiting`` is called
     every 0.1 s or so during the solve (progress reports)."""
-    if not double_handed_waiting(plan):
+    if not team_bound_waiting(plan):
         return Reform()
     model = _Model(plan, _free_visits(plan))
     solution, interrupted = model.solve(time_limit_s, seed, workers, while_waiting)
@@ -115,9 +128,11 @@ def reform_double_handed_teams(
 
 
 def _free_visits(plan: Plan) -> list[int]:
-    """Every unpinned visit of the double-handed customers, up to MAX_FREE_VISITS."""
+    """Every unpinned visit of the customers with a single-handed visit left out by a full
+    team, then of the double-handed customers, up to MAX_FREE_VISITS."""
     inst, free = plan.inst, []
-    for c in double_handed_customers(inst):
+    capped = _capped_waiting(plan)
+    for c in capped + [c for c in double_handed_customers(inst) if c not in capped]:
         visits = [v for v in plan.visits_of_customer[c] if v not in inst.pins]
         if len(free) + len(visits) > MAX_FREE_VISITS:
             break

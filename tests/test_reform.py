@@ -1,5 +1,5 @@
-"""Re-forming the double-handed teams (scheduler/reform.py) on a hand-built plan whose best
-change is known."""
+"""Re-forming the teams (scheduler/reform.py) on a hand-built plan whose best change is
+known."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from scheduler.extract import to_rota
 from scheduler.insertion import insert
 from scheduler.plan import Plan
 from scheduler.prepare import prepare
-from scheduler.reform import _place, reform_double_handed_teams
+from scheduler.reform import _place, reform_teams
 from scheduler.validate import validate
 from tests.builders import banned, caseload, customer, shift, visit, worker
 from tests.child import run_python
@@ -89,7 +89,7 @@ def stranded_case():
 def test_reforming_the_team_places_the_visit_the_cap_kept_out():
     c, plan, visit_at, worker_at = stuck_case()
     before = plan.objective()
-    reform = reform_double_handed_teams(plan, time_limit_s=10, seed=1)
+    reform = reform_teams(plan, time_limit_s=10, seed=1)
     assert plan.unassigned_visits() == []
     assert sorted(plan.workers_of(visit_at["D-Tue"])) == [worker_at["W1"], worker_at["W3"]]
     assert sorted(plan.workers_of(visit_at["D-Mon"])) == [worker_at["W1"], worker_at["W3"]]
@@ -99,9 +99,30 @@ def test_reforming_the_team_places_the_visit_the_cap_kept_out():
     assert validate(c, to_rota(plan, c)) == []
 
 
+def test_a_single_handed_visit_a_full_team_keeps_out_is_placed_by_a_new_team():
+    """A's team cap is 1. W1 has A's Monday visit; on Tuesday only W2 works, so A's Tuesday
+    visit is left out. The one complete rota: W2 takes both."""
+    c = caseload(
+        customers=[customer("A", km=1, max_team_size=1)],
+        visits=[visit("A1", "A", "09:00", 30, days="Mon;Tue")],
+        workers=[worker("W1"), worker("W2")],
+        availability=[shift("W1", "08:00", "10:00"), shift("W2", "08:00", "10:00", day="Mon-Tue")],
+    )
+    plan = Plan(prepare(c))
+    visit_at, worker_at = _indices(plan)
+    assert insert(plan, visit_at["A1-Mon"], shifts=_shifts_of(plan, 0, "W1"))
+    assert not insert(plan, visit_at["A1-Tue"])
+    reform = reform_teams(plan, time_limit_s=10, seed=1)
+    assert plan.unassigned_visits() == []
+    assert plan.workers_of(visit_at["A1-Mon"]) == [worker_at["W2"]]
+    assert plan.workers_of(visit_at["A1-Tue"]) == [worker_at["W2"]]
+    assert (reform.changed, reform.left_out) == (2, 0)
+    assert validate(c, to_rota(plan, c)) == []
+
+
 def test_the_reform_takes_out_visits_that_can_go_elsewhere_rather_than_one_that_cannot():
     c, plan, visit_at, worker_at = stranded_case()
-    reform = reform_double_handed_teams(plan, time_limit_s=10, seed=1)
+    reform = reform_teams(plan, time_limit_s=10, seed=1)
     assert plan.unassigned_visits() == []
     assert sorted(plan.workers_of(visit_at["D-Tue"])) == [worker_at["W1"], worker_at["W3"]]
     assert plan.workers_of(visit_at["U-Mon"]) == [worker_at["W4"]]
@@ -112,7 +133,7 @@ def test_the_reform_takes_out_visits_that_can_go_elsewhere_rather_than_one_that_
 def test_a_pinned_visit_is_never_taken_out_to_make_room():
     c, plan, visit_at, worker_at = stuck_case(pinned=True)
     state = plan.copy_state()
-    reform = reform_double_handed_teams(plan, time_limit_s=10, seed=1)
+    reform = reform_teams(plan, time_limit_s=10, seed=1)
     assert reform.taken_out == 0
     assert plan.workers_of(visit_at["S-Mon"]) == [worker_at["W3"]]
     assert plan.unassigned_visits() == [visit_at["D-Tue"]]
@@ -148,9 +169,9 @@ def test_ctrl_c_is_still_handled_by_python_after_a_reform():
     script = (
         "import os, signal\n"
         "from tests.test_reform import stuck_case\n"
-        "from scheduler.reform import reform_double_handed_teams\n"
+        "from scheduler.reform import reform_teams\n"
         "_, plan, _, _ = stuck_case()\n"
-        "reform_double_handed_teams(plan, time_limit_s=10, seed=1)\n"
+        "reform_teams(plan, time_limit_s=10, seed=1)\n"
         "try:\n"
         "    os.kill(os.getpid(), signal.SIGINT)\n"
         "except KeyboardInterrupt:\n"
@@ -170,7 +191,7 @@ def test_ctrl_c_during_the_model_leaves_the_plan_as_it_was():
         "from scheduler.io import read_caseload\n"
         "from scheduler.plan import Plan\n"
         "from scheduler.prepare import prepare\n"
-        "from scheduler.reform import reform_double_handed_teams\n"
+        "from scheduler.reform import reform_teams\n"
         "plan = Plan(prepare(read_caseload('benchmarks/instances/ladder-L-7.json')))\n"
         "construct(plan, random.Random(1))\n"
         "state = plan.copy_state()\n"
@@ -179,7 +200,7 @@ def test_ctrl_c_during_the_model_leaves_the_plan_as_it_was():
         "    if not press.is_alive() and not press.finished.is_set():\n"
         "        press.start()\n"
         "        solving.began = time.monotonic()\n"
-        "reform = reform_double_handed_teams(plan, time_limit_s=60, seed=1,\n"
+        "reform = reform_teams(plan, time_limit_s=60, seed=1,\n"
         "                                    while_waiting=solving)\n"
         "print(reform.interrupted, plan.copy_state() == state,\n"
         "      time.monotonic() - solving.began < 10)\n"
