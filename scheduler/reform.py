@@ -85,13 +85,16 @@ def team_bound_waiting(plan: Plan) -> bool:
 
 
 def _capped_waiting(plan: Plan) -> list[int]:
-    """Customers with a single-handed visit left out and a team at its cap, in index order."""
-    inst = plan.inst
-    return sorted({
-        int(inst.customer[v]) for v in plan.waiting
-        if inst.required[v] == 1
-        and len(plan.team[int(inst.customer[v])]) >= inst.team_cap[int(inst.customer[v])]
-    })
+    """Customers with a single-handed visit left out while their team is at its cap and a
+    worker outside it could come (availability, skills and bans allowing), in index order."""
+    inst, tables = plan.inst, plan.tables
+    out = set()
+    for v in plan.waiting:
+        c, team = tables.customer[v], plan.team[tables.customer[v]]
+        if (tables.required[v] == 1 and len(team) >= inst.team_cap[c]
+                and tables.candidate_workers[v] - team.keys()):
+            out.add(c)
+    return sorted(out)
 
 
 def reform_teams(

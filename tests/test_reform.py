@@ -4,11 +4,12 @@ known."""
 from __future__ import annotations
 
 from models import Pin
+from scheduler.construct import place_pins
 from scheduler.extract import to_rota
 from scheduler.insertion import insert
 from scheduler.plan import Plan
 from scheduler.prepare import prepare
-from scheduler.reform import _place, reform_teams
+from scheduler.reform import Reform, _place, reform_teams, team_bound_waiting
 from scheduler.validate import validate
 from tests.builders import banned, caseload, customer, shift, visit, worker
 from tests.child import run_python
@@ -118,6 +119,38 @@ def test_a_single_handed_visit_a_full_team_keeps_out_is_placed_by_a_new_team():
     assert plan.workers_of(visit_at["A1-Tue"]) == [worker_at["W2"]]
     assert (reform.changed, reform.left_out) == (2, 0)
     assert validate(c, to_rota(plan, c)) == []
+
+
+def test_a_full_team_starts_no_reform_when_nobody_outside_it_could_come():
+    """A's team cap is 1 and W1 has A's Monday visit; on Tuesday W1 is at B's pinned visit
+    when A's visit is due, and W2, who could take it, is banned by A: a new team cannot help."""
+    c = caseload(
+        customers=[customer("A", km=1, max_team_size=1), customer("B", km=1.5)],
+        visits=[visit("A1", "A", "09:00", 30, days="Mon;Tue", window_before_min=0,
+                      window_after_min=0),
+                visit("B1", "B", "08:30", 60, days="Tue", window_before_min=0,
+                      window_after_min=0)],
+        workers=[worker("W1"), worker("W2")],
+        availability=[shift("W1", "08:00", "11:00", day="Mon-Tue"),
+                      shift("W2", "08:00", "11:00", day="Mon-Tue")],
+        preferences=[banned("A", "W2")],
+        pinned=(Pin(visit_id="B1-Tue", worker_id="W1"),),
+    )
+    plan = Plan(prepare(c))
+    place_pins(plan)
+    visit_at, _ = _indices(plan)
+    assert insert(plan, visit_at["A1-Mon"])
+    assert not insert(plan, visit_at["A1-Tue"])
+    assert not team_bound_waiting(plan)
+    state = plan.copy_state()
+    assert reform_teams(plan, time_limit_s=10, seed=1) == Reform()
+    assert plan.copy_state() == state
+    # the same plan without the ban: W2 could come, so a reform may help
+    unbanned = Plan(prepare(c.model_copy(update={"preferences": ()})))
+    place_pins(unbanned)
+    assert insert(unbanned, visit_at["A1-Mon"], shifts=_shifts_of(unbanned, 0, "W1"))
+    assert not insert(unbanned, visit_at["A1-Tue"])
+    assert team_bound_waiting(unbanned)
 
 
 def test_the_reform_takes_out_visits_that_can_go_elsewhere_rather_than_one_that_cannot():
