@@ -11,8 +11,7 @@ From the second leg on, before every other leg, the coordinator re-forms the wee
 double-handed teams (and any full team that leaves a visit out) in the second process's plan
 (scheduler/reform.py) when such a visit is left out there (when not, in the first other plan
 with one) and the phase (own lines, or together) has room for the reform and a search after
-it. CP-SAT then runs on a thread per
-process while the processes wait.
+it. CP-SAT then runs on a thread per process while the processes wait.
 
 Used for a caseload that is one part (independent parts already run one per core) when more
 than one worker is allowed and the search is time-limited; an iteration budget keeps the
@@ -65,8 +64,8 @@ ON_OWN_MIN_S = 120.0
 """Searches shorter than this (seconds) are cooperative from the start."""
 
 REFORM_S = 30.0
-"""CP-SAT seconds of a re-forming of the teams (on a thread per process, the
-search processes waiting meanwhile)."""
+"""CP-SAT seconds of a re-forming of the teams (on a thread per process, the search processes
+waiting meanwhile)."""
 
 REFORM_SEARCH_S = 20.0
 """Seconds of search a leg that starts with a re-forming keeps after it, at least."""
