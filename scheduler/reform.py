@@ -80,7 +80,7 @@ def double_handed_customers(inst: Instance) -> list[int]:
 
 def team_bound_waiting(plan: Plan) -> bool:
     """Whether a visit is left out that a reform acts on: a double-handed one, or one whose
-    customer's team is at its cap."""
+    customer's team is at its cap while a worker outside it could come."""
     return any(plan.inst.required[v] > 1 for v in plan.waiting) or bool(_capped_waiting(plan))
 
 
@@ -90,7 +90,8 @@ def _capped_waiting(plan: Plan) -> list[int]:
     inst, tables = plan.inst, plan.tables
     out = set()
     for v in plan.waiting:
-        c, team = tables.customer[v], plan.team[tables.customer[v]]
+        c = tables.customer[v]
+        team = plan.team[c]
         if (tables.required[v] == 1 and len(team) >= inst.team_cap[c]
                 and tables.candidate_workers[v] - team.keys()):
             out.add(c)
@@ -106,8 +107,8 @@ def reform_teams(
 ) -> Reform:
     """Solve the model above from the plan as it stands, with CP-SAT on ``workers`` threads,
     and apply its solution (see the module docstring); the plan stays valid throughout.
-    Nothing is done unless ``team_bound_waiting``. ``while_waiting`` is called
-    every 0.1 s or so during the solve (progress reports)."""
+    Nothing is done unless ``team_bound_waiting``. ``while_waiting`` is called every 0.1 s
+    or so during the solve (progress reports)."""
     if not team_bound_waiting(plan):
         return Reform()
     model = _Model(plan, _free_visits(plan))
