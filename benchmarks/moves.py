@@ -10,10 +10,9 @@ iteration budget: the same rota on any machine), so the moves run on a rota the 
 worked on (on L after 20,000 iterations: 7 visits left out). Then each operator that needs no
 visit left out and calls no CP-SAT (those are timed by their own budgets) makes ``--moves``
 moves, each undone at once, from the same rota and seed; ``--repeats`` rounds, the fastest
-kept. ``checksum`` is the sum of the
-objectives right after each move: equal checksums on two versions of the code mean they made
-the same moves, so a speed change that should not change the search can be told from one that
-does. Results: ``<out>/<name>.csv`` and ``.md``.
+kept. ``checksum`` is the sum of the objectives right after each move: equal checksums on two
+versions of the code mean they made the same moves, so a speed change that should not change
+the search can be told from one that does. Results: ``<out>/<name>.csv`` and ``.md``.
 """
 
 from __future__ import annotations
