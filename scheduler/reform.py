@@ -250,19 +250,21 @@ class _Model:
         """On shift s, each pair of visits that could overlap (with the travel between them)
         goes one after the other: free visits among themselves, and against the fixed
         visits of the run that stay."""
-        plan, inst = self.plan, self.plan.inst
-        minutes = inst.minutes[int(inst.mode[int(inst.shift_worker[s])])]
+        plan, tables = self.plan, self.plan.tables
+        minutes = tables.minutes[tables.shift_worker[s]]
         free = set(self.free)
         for u in plan.runs[s]:
             if u in free:
                 continue
             for v, on in items:
-                if self._may_meet(v, u, minutes):
-                    self._one_after_other(v, u, minutes, [on, self._kept(u)])
+                gaps = self._gaps(v, u, minutes)
+                if self._may_meet(v, u, gaps):
+                    self._one_after_other(v, u, gaps, [on, self._kept(u)])
         for i, (v, on_v) in enumerate(items):
             for u, on_u in items[i + 1:]:
-                if self._may_meet(v, u, minutes):
-                    self._one_after_other(v, u, minutes, [on_v, on_u])
+                gaps = self._gaps(v, u, minutes)
+                if self._may_meet(v, u, gaps):
+                    self._one_after_other(v, u, gaps, [on_v, on_u])
 
     def _kept(self, u: int) -> cp_model.IntVar:
         """The fixed visit u stays where it is (pinned ones always do)."""
@@ -283,24 +285,27 @@ class _Model:
     def _bounds(self, v: int) -> tuple[int, int]:
         """Earliest and latest start of v: its window if free, its start if fixed."""
         if v in self.start:
-            return int(self.plan.inst.earliest[v]), int(self.plan.inst.latest[v])
+            return self.plan.tables.window[v]
         return self.plan.start[v], self.plan.start[v]
 
-    def _may_meet(self, v: int, u: int, minutes) -> bool:
-        """Whether v and u could be too close on one run (else no constraint is needed)."""
-        inst = self.plan.inst
-        (v_lo, v_hi), (u_lo, u_hi) = self._bounds(v), self._bounds(u)
-        v_first = v_hi + int(inst.duration[v]) + int(minutes[inst.place[v], inst.place[u]])
-        u_first = u_hi + int(inst.duration[u]) + int(minutes[inst.place[u], inst.place[v]])
-        return not (v_first <= u_lo or u_first <= v_lo)
+    def _gaps(self, v: int, u: int, minutes: list[list[int]]) -> tuple[int, int]:
+        """(Least minutes from v's start to u's when v goes first, from u's start to v's when
+        u does) on a run with travel times ``minutes``: the visit, then the way to the other."""
+        places, duration = self.plan.tables.place, self.plan.tables.duration
+        return (duration[v] + minutes[places[v]][places[u]],
+                duration[u] + minutes[places[u]][places[v]])
 
-    def _one_after_other(self, v: int, u: int, minutes, when: list) -> None:
-        inst, m = self.plan.inst, self.m
+    def _may_meet(self, v: int, u: int, gaps: tuple[int, int]) -> bool:
+        """Whether v and u could be too close on one run (else no constraint is needed)."""
+        (v_lo, v_hi), (u_lo, u_hi) = self._bounds(v), self._bounds(u)
+        return not (v_hi + gaps[0] <= u_lo or u_hi + gaps[1] <= v_lo)
+
+    def _one_after_other(self, v: int, u: int, gaps: tuple[int, int], when: list) -> None:
+        m = self.m
         start_v = self.start[v]
         start_u = self.start[u] if u in self.start else self.plan.start[u]
         v_before_u = m.new_bool_var("")
-        gap_vu = int(inst.duration[v]) + int(minutes[inst.place[v], inst.place[u]])
-        gap_uv = int(inst.duration[u]) + int(minutes[inst.place[u], inst.place[v]])
+        gap_vu, gap_uv = gaps
         m.add(start_v + gap_vu <= start_u).only_enforce_if([*when, v_before_u])
         m.add(start_u + gap_uv <= start_v).only_enforce_if([*when, ~v_before_u])
 
