@@ -108,6 +108,9 @@ class Limits:
     log_every_s: float | None = 5.0
     cooling: tuple[float, float] = (0.0, 1.0)
     temperature: Temperature | None = None
+    began: float | None = None
+    """When the whole search began (time.monotonic()): progress reports count from it (None:
+    from this search's own start)."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,13 @@ class OperatorStats:
     recent_gain: float = 0.0
     weight: float = 1.0
 
+    def add(self, other: OperatorStats) -> None:
+        """Add another search's totals (calls, accepted, improved, seconds) to these."""
+        self.calls += other.calls
+        self.accepted += other.accepted
+        self.improved += other.improved
+        self.total_seconds += other.total_seconds
+
 
 @dataclass
 class Search:
@@ -155,6 +165,8 @@ class Search:
     start_weights: dict[str, float] | None = None
     on_best: Callable[[int, int, int], None] | None = None
     """Called with (objective, visits placed, iterations) at each new best."""
+    interrupted: bool = False
+    """Whether Ctrl-C stopped the search."""
 
     def __post_init__(self) -> None:
         inst = self.plan.inst
@@ -177,9 +189,10 @@ class Search:
         self.best_objective = plan.objective()
         self.best_state = plan.copy_state()
         started = last_log = last_gain = time.monotonic()
+        origin = started if limits.began is None else limits.began
         temperature = limits.temperature or starting_temperature(plan)
         first, last = limits.cooling
-        self._report(0.0)  # the starting point
+        self._report(started - origin)  # the starting point
         try:
             while not self._done(started, last_gain):
                 now = time.monotonic()
@@ -189,14 +202,15 @@ class Search:
                     last_gain = time.monotonic()
                 if limits.log_every_s is not None and now - last_log >= limits.log_every_s:
                     last_log = now
-                    self._report(now - started)
+                    self._report(now - origin)
         except KeyboardInterrupt:
             logger.warning("interrupted: keeping the best rota found so far")
+            self.interrupted = True
             self.plan = plan = Plan(plan.inst)  # a change may have been cut off half-way
             plan.restore(self.best_state)
         if plan.objective() != self.best_objective:
             plan.restore(self.best_state)
-        self._report(time.monotonic() - started)
+        self._report(time.monotonic() - origin)
 
     def _done(self, started: float, last_gain: float) -> bool:
         now = time.monotonic()

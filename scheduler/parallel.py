@@ -225,11 +225,7 @@ def _absorb(best: _Best, totals: dict[str, OperatorStats], results) -> None:
     """Keep the best of a leg's results and add up the operators' statistics."""
     for objective, state, stats in results:
         for name, stat in stats.items():
-            total = totals.setdefault(name, OperatorStats())
-            total.calls += stat.calls
-            total.accepted += stat.accepted
-            total.improved += stat.improved
-            total.total_seconds += stat.total_seconds
+            totals.setdefault(name, OperatorStats()).add(stat)
         if objective < best.objective:
             best.objective, best.state, best.found_at = objective, state, time.monotonic()
             best.weights = _weights(stats)

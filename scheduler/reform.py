@@ -111,7 +111,7 @@ def reform_teams(
     or so during the solve (progress reports)."""
     if not team_bound_waiting(plan):
         return Reform()
-    model = _Model(plan, _free_visits(plan))
+    model = _Model(plan, free_visits(plan))
     solution, interrupted = model.solve(time_limit_s, seed, workers, while_waiting)
     if interrupted:
         return Reform(interrupted=True)
@@ -131,7 +131,7 @@ def reform_teams(
     return Reform(len(changed), len(taken_out), left_out)
 
 
-def _free_visits(plan: Plan) -> list[int]:
+def free_visits(plan: Plan) -> list[int]:
     """Every unpinned visit of the customers with a single-handed visit left out by a full
     team, then of the double-handed customers, up to MAX_FREE_VISITS."""
     inst, free = plan.inst, []

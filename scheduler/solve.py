@@ -24,6 +24,7 @@ from scheduler.construct import construct, unkept_pins
 from scheduler.extract import to_rota
 from scheduler.formulation import Formulation
 from scheduler.formulation.scope import Scope
+from scheduler.legs import search_in_legs
 from scheduler.lns import Limits, Search, log_operators
 from scheduler.neighbourhood import apply_outcome
 from scheduler.parallel import cooperative_search
@@ -213,6 +214,9 @@ def search_instance(
                     stall_s=params.stall_s, log_every_s=params.log_every_s)
     if params.workers > 1 and params.iterations is None:
         plan = cooperative_search(plan, params.workers, params.seed, limits, progress)
+        return plan, "feasible", None, first_valid_s
+    if params.iterations is None and params.stall_s is None:
+        plan = search_in_legs(plan, rng, limits, params.seed, progress)
         return plan, "feasible", None, first_valid_s
     search = Search(plan, rng, limits, seed=params.seed, progress=progress)
     search.run()

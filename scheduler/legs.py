@@ -1,0 +1,116 @@
+"""A time-limited search in one process, with the teams re-formed between its legs.
+
+The cooperative search (scheduler/parallel.py) re-forms the week's teams between legs while a
+visit that a full team keeps out is left out (scheduler/reform.py); without that, such visits
+mostly stay out. A caseload searched by one process (each independent part of a caseload, or
+``--workers 1``) gets the same here: after a first leg of a LEGS-th of the time, while such a
+visit is left out and the time left holds a reform and another leg, CP-SAT re-forms the teams
+on one thread (for REFORM_SHARE of the time, at most REFORM_MAX_S seconds), then the search
+goes on from the re-formed plan. The legs follow one annealing schedule and carry the operator
+weights over; the best plan found is kept. When no such visit is left out after a leg, the
+rest of the time is one leg; so is the whole search of a caseload where none can ever be (no
+double-handed visit, no customer with more visits than their team cap), or where the reform's
+time is too short for its model (SECONDS_PER_FREE_VISIT).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+
+from scheduler.lns import Limits, OperatorStats, Search, log_operators, starting_temperature
+from scheduler.plan import Plan
+from scheduler.prepare import Instance
+from scheduler.reform import free_visits, reform_teams, team_bound_waiting
+
+logger = logging.getLogger(__name__)
+
+LEGS = 4
+"""A leg lasts a LEGS-th of the search at least (the last one takes what is left)."""
+
+REFORM_SHARE = 0.25
+"""A reform's share of the search's time."""
+
+REFORM_MAX_S = 30.0
+"""A reform's CP-SAT seconds, at most."""
+
+SECONDS_PER_FREE_VISIT = 0.05
+"""A search re-forms only if a reform's time gives CP-SAT at least this long per visit its
+model frees. On L (504 visits freed), 15 s on one thread in a search of 60 s left more visits
+out than no reform (seeds 1-3), while 30 s in a probe placed more; on shire's parts (11 to 80
+visits freed, 4 to 14 s allowed, each reform done in under a second) the search left 4 visits
+out instead of 7 to 9 (seeds 1-3)."""
+
+
+def search_in_legs(
+    plan: Plan,
+    rng: random.Random,
+    limits: Limits,
+    seed: int,
+    progress: Callable[[dict], None] | None = None,
+) -> Plan:
+    """Improve ``plan`` until ``limits.deadline`` (see the module docstring); return the best
+    plan found (Ctrl-C stops at the best so far)."""
+    began = time.monotonic()
+    total = max(1e-9, limits.deadline - began)
+    leg_s, reform_s = total / LEGS, min(REFORM_MAX_S, REFORM_SHARE * total)
+    may_reform = (could_leave_team_bound(plan.inst)
+                  and len(free_visits(plan)) * SECONDS_PER_FREE_VISIT <= reform_s)
+    limits = replace(limits, began=began, temperature=starting_temperature(plan))
+    best_objective, best_state = plan.objective(), plan.copy_state()
+    weights, iterations, totals = None, 0, {}
+    try:
+        for leg in itertools.count():
+            now = time.monotonic()
+            if (leg and may_reform and team_bound_waiting(plan)
+                    and limits.deadline - now >= reform_s + leg_s):
+                if _reformed(plan, reform_s, seed + leg):
+                    break
+                now = time.monotonic()
+            end = now + leg_s if may_reform and team_bound_waiting(plan) else limits.deadline
+            if limits.deadline - end < leg_s:
+                end = limits.deadline
+            cooling = ((now - began) / total, min(1.0, (end - began) / total))
+            search = Search(plan, rng, replace(limits, deadline=end, cooling=cooling), seed=seed,
+                            progress=progress, start_weights=weights, iteration=iterations)
+            search.run()
+            plan, iterations = search.plan, search.iteration
+            weights = {name: stat.weight for name, stat in search.stats.items()}
+            for name, stat in search.stats.items():
+                totals.setdefault(name, OperatorStats()).add(stat)
+            if search.best_objective < best_objective:
+                best_objective, best_state = search.best_objective, search.best_state
+            if search.interrupted or end >= limits.deadline:
+                break
+    except KeyboardInterrupt:  # between legs, or while a reform's solution was applied
+        logger.warning("interrupted: keeping the best rota found so far")
+        plan = Plan(plan.inst)
+    log_operators(totals)
+    if plan.objective() != best_objective:
+        plan.restore(best_state)
+    return plan
+
+
+def could_leave_team_bound(inst: Instance) -> bool:
+    """Whether a visit that a reform acts on could ever be left out: the caseload has a
+    double-handed visit, or a customer with more visits than their team cap."""
+    visits = np.bincount(inst.customer, minlength=inst.n_customers)
+    return bool((inst.required > 1).any() or (visits > inst.team_cap).any())
+
+
+def _reformed(plan: Plan, time_limit_s: float, seed: int) -> bool:
+    """Re-form the teams of ``plan`` (one CP-SAT thread); whether Ctrl-C stopped it."""
+    logger.info("re-forming the teams: up to %.0f s of CP-SAT", time_limit_s)
+    result = reform_teams(plan, time_limit_s, seed, workers=1)
+    if result.interrupted:
+        logger.warning("interrupted: keeping the best rota found so far")
+        return True
+    logger.info("re-formed: %d visits changed, %d taken out, %d left out; %d left out in all",
+                result.changed, result.taken_out, result.left_out, len(plan.waiting))
+    return False

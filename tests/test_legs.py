@@ -1,0 +1,89 @@
+"""A search of one process in legs (scheduler/legs.py): between legs, while a visit a full
+team keeps out is left out, the teams are re-formed; the best plan is kept; a caseload where
+no such visit can arise is searched in one leg."""
+
+from __future__ import annotations
+
+import random
+import time
+
+from scheduler import legs
+from scheduler.extract import to_rota
+from scheduler.lns import Limits, Search
+from scheduler.plan import Plan
+from scheduler.prepare import prepare
+from scheduler.validate import validate
+from tests.builders import caseload, customer, shift, visit, worker
+from tests.test_reform import stuck_case
+
+
+class IdleSearch(Search):
+    """A search that finds no move: it waits for its deadline with the plan as it was."""
+
+    legs_run: list[tuple[float, float]] = []
+
+    def run(self) -> None:
+        IdleSearch.legs_run.append(self.limits.cooling)
+        self.best_objective, self.best_state = self.plan.objective(), self.plan.copy_state()
+        time.sleep(max(0.0, self.limits.deadline - time.monotonic()))
+
+
+def test_a_reform_between_legs_places_what_the_search_could_not(monkeypatch, caplog):
+    """stuck_case's D-Tue is kept out by A's full team; with a search that moves nothing, only
+    the reform after the first leg can place it, and the plan it leaves is kept."""
+    c, plan, visit_at, _ = stuck_case()
+    monkeypatch.setattr(legs, "Search", IdleSearch)
+    IdleSearch.legs_run = []
+    caplog.set_level("INFO")
+    limits = Limits(deadline=time.monotonic() + 2.0, log_every_s=None)
+    best = legs.search_in_legs(plan, random.Random(1), limits, seed=1)
+    assert best.unassigned_visits() == []
+    assert "re-formed" in caplog.text
+    assert validate(c, to_rota(best, c)) == []
+    first, then = IdleSearch.legs_run  # one leg, a reform, and the rest as one leg
+    assert first[0] < 0.01 and 0.2 < first[1] < 0.3  # a quarter of the schedule
+    assert then[1] == 1.0
+
+
+def test_no_reform_when_its_time_is_too_short_for_its_model(monkeypatch, caplog):
+    """The same search as above, but each visit the model frees asks for more time than the
+    reform has (2 visits at 1 s each, against a quarter of 2 s): one leg, D-Tue still out."""
+    _, plan, visit_at, _ = stuck_case()
+    monkeypatch.setattr(legs, "Search", IdleSearch)
+    monkeypatch.setattr(legs, "SECONDS_PER_FREE_VISIT", 1.0)
+    IdleSearch.legs_run = []
+    caplog.set_level("INFO")
+    limits = Limits(deadline=time.monotonic() + 2.0, log_every_s=None)
+    best = legs.search_in_legs(plan, random.Random(1), limits, seed=1)
+    assert best.unassigned_visits() == [visit_at["D-Tue"]]
+    assert "re-form" not in caplog.text
+    assert len(IdleSearch.legs_run) == 1
+
+
+def test_the_real_search_in_legs_completes_the_stuck_rota_with_progress_in_order():
+    c, plan, _, _ = stuck_case()
+    seen = []
+    limits = Limits(deadline=time.monotonic() + 2.0, log_every_s=0.05)
+    best = legs.search_in_legs(plan, random.Random(1), limits, seed=1, progress=seen.append)
+    assert best.unassigned_visits() == []
+    assert validate(c, to_rota(best, c)) == []
+    elapsed = [info["elapsed_s"] for info in seen]
+    assert elapsed == sorted(elapsed) and elapsed[-1] > 1.5  # one clock across the legs
+
+
+def test_a_caseload_with_no_double_handed_visit_and_room_in_every_team_is_one_leg(monkeypatch):
+    c = caseload(
+        customers=[customer("A", km=1), customer("B", km=2, max_team_size=2)],
+        visits=[visit("V", "A", "09:00"), visit("U", "B", "10:00", days="Mon;Tue")],
+        workers=[worker("W1")],
+        availability=[shift("W1", "08:00", "12:00", day="Mon-Tue")],
+    )
+    plan = Plan(prepare(c))
+    assert not legs.could_leave_team_bound(plan.inst)
+    _, stuck, _, _ = stuck_case()
+    assert legs.could_leave_team_bound(stuck.inst)
+    monkeypatch.setattr(legs, "Search", IdleSearch)
+    IdleSearch.legs_run = []
+    legs.search_in_legs(plan, random.Random(1), Limits(deadline=time.monotonic() + 0.4), seed=1)
+    [(first, last)] = IdleSearch.legs_run
+    assert first < 0.01 and last == 1.0
