@@ -20,7 +20,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -63,8 +63,7 @@ def search_in_legs(
     may_reform = (could_leave_team_bound(plan.inst)
                   and len(free_visits(plan)) * SECONDS_PER_FREE_VISIT <= reform_s)
     limits = replace(limits, began=began, temperature=starting_temperature(plan))
-    best_objective, best_state = plan.objective(), plan.copy_state()
-    weights, iterations, totals = None, 0, {}
+    record = _Record(plan.objective(), plan.copy_state())
     try:
         for leg in itertools.count():
             now = time.monotonic()
@@ -78,23 +77,41 @@ def search_in_legs(
                 end = limits.deadline
             cooling = ((now - began) / total, min(1.0, (end - began) / total))
             search = Search(plan, rng, replace(limits, deadline=end, cooling=cooling), seed=seed,
-                            progress=progress, start_weights=weights, iteration=iterations)
+                            progress=progress, start_weights=record.weights,
+                            iteration=record.iterations)
             search.run()
-            plan, iterations = search.plan, search.iteration
-            weights = {name: stat.weight for name, stat in search.stats.items()}
-            for name, stat in search.stats.items():
-                totals.setdefault(name, OperatorStats()).add(stat)
-            if search.best_objective < best_objective:
-                best_objective, best_state = search.best_objective, search.best_state
+            plan = search.plan
+            record.add(search)
             if search.interrupted or end >= limits.deadline:
                 break
     except KeyboardInterrupt:  # between legs, or while a reform's solution was applied
         logger.warning("interrupted: keeping the best rota found so far")
         plan = Plan(plan.inst)
-    log_operators(totals)
-    if plan.objective() != best_objective:
-        plan.restore(best_state)
+    log_operators(record.totals)
+    if plan.objective() != record.best_objective:
+        plan.restore(record.best_state)
     return plan
+
+
+@dataclass
+class _Record:
+    """What the legs so far leave to the next and to the end: the best plan, the operator
+    weights and iterations to go on from, and the operators' totals for the log."""
+
+    best_objective: int
+    best_state: tuple
+    weights: dict[str, float] | None = None
+    iterations: int = 0
+    totals: dict[str, OperatorStats] = field(default_factory=dict)
+
+    def add(self, search: Search) -> None:
+        """Take in a finished leg."""
+        if search.best_objective < self.best_objective:
+            self.best_objective, self.best_state = search.best_objective, search.best_state
+        self.weights = {name: stat.weight for name, stat in search.stats.items()}
+        self.iterations = search.iteration
+        for name, stat in search.stats.items():
+            self.totals.setdefault(name, OperatorStats()).add(stat)
 
 
 def could_leave_team_bound(inst: Instance) -> bool:
