@@ -7,10 +7,10 @@ mostly stay out. A caseload searched by one process (each independent part of a 
 visit is left out and the time left holds a reform and another leg, CP-SAT re-forms the teams
 on one thread (for REFORM_SHARE of the time, at most REFORM_MAX_S seconds), then the search
 goes on from the re-formed plan. The legs follow one annealing schedule and carry the operator
-weights over; the best plan found is kept. When no such visit is left out after a leg, the
-rest of the time is one leg; so is the whole search of a caseload where none can ever be (no
-double-handed visit, no customer with more visits than their team cap), or where the reform's
-time is too short for its model (SECONDS_PER_FREE_VISIT).
+weights over; the best plan found is kept. A leg that starts with no such visit left out runs
+to the end; so does the whole search of a caseload where none can ever be (no double-handed
+visit, no customer with more visits than their team cap), or where the reform's time is too
+short for its model (SECONDS_PER_FREE_VISIT).
 """
 
 from __future__ import annotations
