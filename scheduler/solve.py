@@ -8,6 +8,8 @@ passed the independent validator, and its objective is the validator's recomputa
 from __future__ import annotations
 
 import logging
+import math
+import multiprocessing
 import random
 import time
 from collections.abc import Callable
@@ -133,7 +135,9 @@ def _solve_parts(caseload: Caseload, parts: list[Caseload], params: SolveParams)
               for n in sizes]
     logger.info("%d independent parts (%s visits), %d at a time", len(parts),
                 ", ".join(map(str, sizes)), slots)
-    with ProcessPoolExecutor(max_workers=slots) as pool:
+    stop_at = multiprocessing.Value("d", math.inf, lock=False)
+    with ProcessPoolExecutor(max_workers=slots, initializer=_share_stop,
+                             initargs=(stop_at,)) as pool:
         futures = [
             pool.submit(_solve_part, part, params.model_copy(
                 update={"time_limit_s": share, "workers": 1}), deadline)
@@ -141,7 +145,8 @@ def _solve_parts(caseload: Caseload, parts: list[Caseload], params: SolveParams)
         ]
         try:
             results = [f.result() for f in futures]
-        except KeyboardInterrupt:  # each part stops at its best on the same Ctrl-C
+        except KeyboardInterrupt:  # running parts stop at their best on the same Ctrl-C;
+            stop_at.value = time.monotonic()  # those not started yet get half a second
             results = [f.result() for f in futures]
     rota = merge([r.rota for r in results])
     total, breakdown = _checked_objective(caseload, rota, build_travel(caseload))
@@ -165,9 +170,22 @@ def _solve_parts(caseload: Caseload, parts: list[Caseload], params: SolveParams)
     )
 
 
+_stop_at = None
+"""In a worker process of ``_solve_parts``: the shared time.monotonic() of a Ctrl-C (inf: none
+yet)."""
+
+
+def _share_stop(stop_at) -> None:
+    global _stop_at
+    _stop_at = stop_at
+
+
 def _solve_part(part: Caseload, params: SolveParams, deadline: float) -> Result:
     """One part in a worker process: its share of the time, but never past the deadline
-    (time.monotonic() is the same clock in every process of the machine)."""
+    (time.monotonic() is the same clock in every process of the machine), nor more than half a
+    second when it starts after a Ctrl-C."""
+    if _stop_at is not None:
+        deadline = min(deadline, _stop_at.value)
     remaining = max(0.5, deadline - time.monotonic())
     limit = min(params.time_limit_s, remaining)
     return _solve_one(part, params.model_copy(update={"time_limit_s": limit}))

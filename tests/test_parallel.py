@@ -154,3 +154,27 @@ def test_ctrl_c_stops_the_search_with_the_best_rota_written(tmp_path: Path, work
     assert "interrupted" in stderr
     rota, _ = read_rota(out)
     assert validate(read_caseload(caseload), rota) == []
+
+
+def test_ctrl_c_in_a_caseload_of_parts_stops_the_parts_not_started_yet_too(tmp_path: Path):
+    """shire is three parts, two searched at a time for up to 120 s: after Ctrl-C the third,
+    not started yet, is searched for half a second instead of its share (about 35 s)."""
+    out = tmp_path / "rota"
+    shire = Path(__file__).parent.parent / "data" / "samples" / "shire"
+    began = time.monotonic()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "rota"), "solve", str(shire), "--out", str(out),
+         "--time-limit", "120"],
+        start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(6)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr[-2000:]
+    assert "3 independent parts" in stderr
+    assert time.monotonic() - began < 20
+    rota, _ = read_rota(out)
+    caseload = read_caseload(shire)
+    assert validate(caseload, rota) == []
+    listed = {a.visit_id for a in rota.assignments} | {u.visit_id for u in rota.unassigned}
+    assert len(listed) == len(caseload.instances) == 588
