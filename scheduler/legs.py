@@ -27,7 +27,12 @@ import numpy as np
 from scheduler.lns import Limits, OperatorStats, Search, log_operators, starting_temperature
 from scheduler.plan import Plan
 from scheduler.prepare import Instance
-from scheduler.reform import free_visits, reform_teams, team_bound_waiting
+from scheduler.reform import (
+    SECONDS_PER_FREE_VISIT,
+    free_visits,
+    reform_teams,
+    team_bound_waiting,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,15 +44,6 @@ REFORM_SHARE = 0.25
 
 REFORM_MAX_S = 30.0
 """A reform's CP-SAT seconds, at most."""
-
-SECONDS_PER_FREE_VISIT = 0.05
-"""A search re-forms only if a reform's time gives CP-SAT at least this long per visit its
-model frees. On L (504 visits freed), 15 s on one thread in a search of 60 s left more visits
-out than no reform (seeds 1-3), while 30 s in a search of 300 s left fewer (2 and 0 against 4
-and 1, seeds 1-2); on shire's parts (11 to 80
-visits freed, 4 to 14 s allowed, each reform done in under a second) the search left 4 visits
-out instead of 7 to 9 (seeds 1-3)."""
-
 
 def search_in_legs(
     plan: Plan,

@@ -11,7 +11,8 @@ From the second leg on, before every other leg, the coordinator re-forms the wee
 double-handed teams (and any full team that leaves a visit out) in the second process's plan
 (scheduler/reform.py) when such a visit is left out there (when not, in the first other plan
 with one) and the phase (own lines, or together) has room for the reform and a search after
-it. CP-SAT then runs on a thread per process while the processes wait.
+it (in a short phase, only a model small enough for the time left: ``_reform_times``). CP-SAT
+then runs on a thread per process while the processes wait.
 
 Used for a caseload that is one part (independent parts already run one per core) when more
 than one worker is allowed and the search is time-limited; an iteration budget keeps the
@@ -43,7 +44,12 @@ from scheduler.lns import (
 )
 from scheduler.plan import Plan
 from scheduler.prepare import Instance
-from scheduler.reform import reform_teams, team_bound_waiting
+from scheduler.reform import (
+    SECONDS_PER_FREE_VISIT,
+    free_visits,
+    reform_teams,
+    team_bound_waiting,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -115,18 +121,20 @@ def cooperative_search(
                 if now >= on_own_until:
                     lines = [_Line(best.state, best.weights)] * processes
                 phase_end = on_own_until if now < on_own_until else limits.deadline
-                reform = (leg >= 1 and not reform and processes > 1
-                          and _room_to_reform(now, phase_end))
-                k = _line_to_reform(plan, lines) if reform else None
-                if k is not None:
+                allowed = leg >= 1 and not reform and processes > 1
+                k = _line_to_reform(plan, lines) if allowed else None
+                times = _reform_times(None if k is None else len(free_visits(plan)),
+                                      phase_end - now, limits.deadline - started)
+                reform = allowed and times is not None
+                if reform and k is not None:
                     lines[k], interrupted = _reformed(
-                        plan, lines[k], seed * 1009 + leg, processes,
+                        plan, lines[k], seed * 1009 + leg, processes, times[0],
                         while_waiting=lambda: reporter.tick(*board.best()))
                     if interrupted:
                         logger.warning("interrupted: keeping the best rota found so far")
                         break
                     now = time.monotonic()
-                leg_limits = schedule.leg(now, REFORM_SEARCH_S if reform else 0.0)
+                leg_limits = schedule.leg(now, times[1] if reform else 0.0)
                 board.reset(best, _calls(totals))
                 futures = [
                     pool.submit(_leg, line.state, seed * 1009 + leg * processes + k, leg_limits,
@@ -147,18 +155,20 @@ def cooperative_search(
 
 
 def _reformed(
-    plan: Plan, line: _Line, seed: int, workers: int,
+    plan: Plan, line: _Line, seed: int, workers: int, time_limit_s: float = REFORM_S,
     while_waiting: Callable[[], None] | None = None,
 ) -> tuple[_Line, bool]:
     """``line`` after re-forming its plan's teams (scheduler/reform.py), with CP-SAT on
-    ``workers`` threads (the search processes wait meanwhile; ``plan`` is used as scratch), and
+    ``workers`` threads for up to ``time_limit_s`` (the search processes wait meanwhile;
+    ``plan`` is used as scratch), and
     whether Ctrl-C stopped CP-SAT (the line is then unchanged). ``while_waiting`` is called
     during the solve (the progress reports go on)."""
     plan.restore(line.state)
     if not team_bound_waiting(plan):
         return line, False
-    logger.info("re-forming the teams: up to %.0f s of CP-SAT on %d threads", REFORM_S, workers)
-    result = reform_teams(plan, REFORM_S, seed, workers, while_waiting)
+    logger.info("re-forming the teams: up to %.0f s of CP-SAT on %d threads", time_limit_s,
+                workers)
+    result = reform_teams(plan, time_limit_s, seed, workers, while_waiting)
     if result.interrupted:
         return line, True
     logger.info("re-formed: %d visits changed, %d taken out, %d left out; %d left out in all",
@@ -169,7 +179,7 @@ def _reformed(
 def _line_to_reform(plan: Plan, lines: list[_Line]) -> int | None:
     """The line whose plan to re-form: the second process's if a visit a reform acts on is
     left out there (``team_bound_waiting``), else the first other line with one (None: no line
-    has one). ``plan`` is used as scratch."""
+    has one). ``plan`` is left holding that line's plan (scratch)."""
     for k in [1, 0, *range(2, len(lines))]:
         if lines[k].state is not None:
             plan.restore(lines[k].state)
@@ -178,10 +188,21 @@ def _line_to_reform(plan: Plan, lines: list[_Line]) -> int | None:
     return None
 
 
-def _room_to_reform(now: float, phase_end: float) -> bool:
-    """Whether a leg starting ``now`` can re-form the teams and search after it by
-    ``phase_end`` (time.monotonic())."""
-    return phase_end - now >= REFORM_S + REFORM_SEARCH_S
+def _reform_times(
+    free: int | None, room_s: float, total_s: float,
+) -> tuple[float, float] | None:
+    """(CP-SAT seconds, seconds of search after it at least) for a reform that frees ``free``
+    visits (None: no line to re-form) with ``room_s`` left in the phase of a search of
+    ``total_s``: REFORM_S and REFORM_SEARCH_S when both fit (a leg that could re-form, whether
+    or not a line needs it); in a shorter phase, a model small enough gets
+    SECONDS_PER_FREE_VISIT a visit and a quarter of the search's time after it (riverside at
+    30 s: 7 s; L's 504 visits would need 25 s); None when nothing fits."""
+    if room_s >= REFORM_S + REFORM_SEARCH_S:
+        return REFORM_S, REFORM_SEARCH_S
+    if free is None:
+        return None
+    needed, after = free * SECONDS_PER_FREE_VISIT, total_s / 4
+    return (needed, after) if needed + after <= room_s else None
 
 
 def _time_on_own(total_s: float) -> float:

@@ -53,6 +53,14 @@ LEFT_OUT_SHARE = 10
 """A free visit left out costs its objective points over this in the model (a normal visit:
 10,000 points, worth a thousand visits taken out)."""
 
+SECONDS_PER_FREE_VISIT = 0.05
+"""A search re-forms only if a reform's time gives CP-SAT at least this long per visit its
+model frees (scheduler/legs.py; scheduler/parallel.py in a short phase). On L (504 visits
+freed), 15 s on one thread in a search of 60 s left more visits out than no reform (seeds
+1-3), while 30 s in a search of 300 s left fewer (2 and 0 against 4 and 1, seeds 1-2); on
+shire's parts (11 to 80 visits freed, 4 to 14 s allowed, each reform done in under a second)
+the search left 4 visits out instead of 7 to 9 (seeds 1-3)."""
+
 MAX_FREE_VISITS = 800
 """Free visits at most: customers beyond it (the fewest double-handed visits first) are fixed."""
 

@@ -178,3 +178,17 @@ def test_ctrl_c_in_a_caseload_of_parts_stops_the_parts_not_started_yet_too(tmp_p
     assert validate(caseload, rota) == []
     listed = {a.visit_id for a in rota.assignments} | {u.visit_id for u in rota.unassigned}
     assert len(listed) == len(caseload.instances) == 588
+
+
+def test_a_short_phase_re_forms_only_a_model_small_enough_for_its_time():
+    """With room for REFORM_S and REFORM_SEARCH_S, a leg may re-form as before; in a shorter
+    phase only a model whose freed visits fit SECONDS_PER_FREE_VISIT each, with a quarter of
+    the search after it (riverside's 145 freed visits at 30 s; not L's 504)."""
+    full = (parallel.REFORM_S, parallel.REFORM_SEARCH_S)
+    assert parallel._reform_times(504, 50.0, 300.0) == full
+    assert parallel._reform_times(None, 50.0, 300.0) == full
+    assert parallel._reform_times(None, 49.9, 300.0) is None
+    assert parallel._reform_times(145, 26.0, 30.0) == pytest.approx((7.25, 7.5))
+    assert parallel._reform_times(504, 26.0, 30.0) is None
+    assert parallel._reform_times(100, 12.5, 30.0) == pytest.approx((5.0, 7.5))
+    assert parallel._reform_times(100, 12.4, 30.0) is None
