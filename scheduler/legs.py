@@ -120,11 +120,7 @@ def could_leave_team_bound(inst: Instance) -> bool:
 
 def _reformed(plan: Plan, time_limit_s: float, seed: int) -> bool:
     """Re-form the teams of ``plan`` (one CP-SAT thread); whether Ctrl-C stopped it."""
-    logger.info("re-forming the teams: up to %.0f s of CP-SAT", time_limit_s)
-    result = reform_teams(plan, time_limit_s, seed, workers=1)
-    if result.interrupted:
+    if reform_teams(plan, time_limit_s, seed, workers=1).interrupted:
         logger.warning("interrupted: keeping the best rota found so far")
         return True
-    logger.info("re-formed: %d visits changed, %d taken out, %d left out; %d left out in all",
-                result.changed, result.taken_out, result.left_out, len(plan.waiting))
     return False

@@ -160,19 +160,13 @@ def _reformed(
 ) -> tuple[_Line, bool]:
     """``line`` after re-forming its plan's teams (scheduler/reform.py), with CP-SAT on
     ``workers`` threads for up to ``time_limit_s`` (the search processes wait meanwhile;
-    ``plan`` is used as scratch), and
-    whether Ctrl-C stopped CP-SAT (the line is then unchanged). ``while_waiting`` is called
-    during the solve (the progress reports go on)."""
+    ``plan`` is used as scratch), and whether Ctrl-C stopped CP-SAT (the line is then
+    unchanged). ``while_waiting`` is called during the solve (the progress reports go on)."""
     plan.restore(line.state)
     if not team_bound_waiting(plan):
         return line, False
-    logger.info("re-forming the teams: up to %.0f s of CP-SAT on %d threads", time_limit_s,
-                workers)
-    result = reform_teams(plan, time_limit_s, seed, workers, while_waiting)
-    if result.interrupted:
+    if reform_teams(plan, time_limit_s, seed, workers, while_waiting).interrupted:
         return line, True
-    logger.info("re-formed: %d visits changed, %d taken out, %d left out; %d left out in all",
-                result.changed, result.taken_out, result.left_out, len(plan.waiting))
     return _Line(plan.copy_state(), line.weights), False
 
 

@@ -24,6 +24,7 @@ re-forms the second process's plan before some legs, with CP-SAT on every core).
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ from scheduler.insertion import difficulty, insert, options, remove
 from scheduler.plan import Plan
 from scheduler.prepare import Instance, travel_out_back
 from scheduler.stoppable import solve_stoppable
+
+logger = logging.getLogger(__name__)
 
 TAKE_OUT_POINTS = 10
 """Model points for taking a fixed visit out to make room (it is put back by insertion)."""
@@ -116,9 +119,11 @@ def reform_teams(
     """Solve the model above from the plan as it stands, with CP-SAT on ``workers`` threads,
     and apply its solution (see the module docstring); the plan stays valid throughout.
     Nothing is done unless ``team_bound_waiting``. ``while_waiting`` is called every 0.1 s
-    or so during the solve (progress reports)."""
+    or so during the solve (progress reports). The start and the outcome are logged."""
     if not team_bound_waiting(plan):
         return Reform()
+    logger.info("re-forming the teams: up to %.0f s of CP-SAT on %d thread(s)", time_limit_s,
+                workers)
     model = _Model(plan, free_visits(plan))
     solution, interrupted = model.solve(time_limit_s, seed, workers, while_waiting)
     if interrupted:
@@ -136,6 +141,8 @@ def reform_teams(
         if not plan.is_assigned(v):
             insert(plan, v)
     left_out = sum(1 for v in changed + taken_out if not plan.is_assigned(v))
+    logger.info("re-formed: %d visits changed, %d taken out, %d left out; %d left out in all",
+                len(changed), len(taken_out), left_out, len(plan.waiting))
     return Reform(len(changed), len(taken_out), left_out)
 
 
