@@ -37,6 +37,7 @@ passes ``scheduler.validate.validate``.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from bisect import bisect_right, insort
 from collections import Counter, defaultdict
@@ -182,7 +183,7 @@ class _Greedy:
         cuts = sorted({t[0] for t in times if v.earliest <= t[0] <= v.latest})
         points = [v.earliest, *cuts, v.latest]
         out: list[Interval] = []
-        for lo, hi in zip(points, points[1:], strict=False):
+        for lo, hi in itertools.pairwise(points):
             for a, b in ((lo, lo), (lo + 1, hi - 1), (hi, hi)):
                 if a > b:
                     continue

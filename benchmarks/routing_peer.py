@@ -64,6 +64,7 @@ valid, and the figures show what ignoring those rules in the search costs.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections import defaultdict
@@ -437,7 +438,7 @@ class _Week:
         home = self.data.place_index[worker.worker_id]
         path = [home, *(self.data.place_index[self.c.instance_by_id[v].customer_id]
                         for v, _ in route), home]
-        travel = sum(self.data.leg(worker.transport, a, b) for a, b in zip(path, path[1:]))
+        travel = sum(self.data.leg(worker.transport, a, b) for a, b in itertools.pairwise(path))
         return travel + sum(self.c.instance_by_id[v].duration_min for v, _ in route)
 
     def by_worker_day(self) -> dict[tuple[str, int], list[tuple[str, int, int, str]]]:
@@ -483,7 +484,7 @@ class _Week:
         changed = False
         for items in by_customer.values():
             items.sort()
-            for (_, e, u), (t2, _, w) in zip(items, items[1:]):
+            for (_, e, u), (t2, _, w) in itertools.pairwise(items):
                 gap = inst[u].min_gap_after_min
                 if gap and e + gap > t2:
                     self.drop(self._weakest([u, w]), "min_gap",
@@ -551,7 +552,7 @@ class _Week:
                 changed = True
                 continue
             day_items.sort()
-            for (_, a), (_, b) in zip(day_items, day_items[1:]):
+            for (_, a), (_, b) in itertools.pairwise(day_items):
                 if b[0][1] - a[-1][2] < policy.min_rest_between_days_min:
                     self.drop(self._weakest([a[-1][0], b[0][0]]), "rest",
                               "rest between days")

@@ -7,6 +7,7 @@ when it is built in code. Field-level rules (types, ranges, HH:MM) live on the r
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -129,7 +130,8 @@ def _references(c: Caseload) -> Iterator[Finding]:
         if row.worker_id not in workers:
             yield _unknown("previous_rota", i, "worker_id", "worker", row.worker_id, "warning")
         if row.customer_id not in customers:
-            yield _unknown("previous_rota", i, "customer_id", "customer", row.customer_id, "warning")
+            yield _unknown("previous_rota", i, "customer_id", "customer", row.customer_id,
+                           "warning")
 
 
 def _unknown(table, index, column, kind, value, level="error") -> Finding:
@@ -144,7 +146,8 @@ def _transport_modes(c: Caseload) -> Iterator[Finding]:
         if w.transport not in modes:
             yield Finding(
                 "workers", i, "transport", "unknown_transport",
-                f"mode {w.transport!r} has no speed in travel.speed_kmh ({', '.join(sorted(modes))})",
+                f"mode {w.transport!r} has no speed in travel.speed_kmh"
+                f" ({', '.join(sorted(modes))})",
             )
 
 
@@ -156,7 +159,7 @@ def _availability_overlaps(c: Caseload) -> Iterator[Finding]:
     reported: set[int] = set()
     for (worker_id, day), rows in by_worker_day.items():
         rows.sort()
-        for (s1, e1, _), (s2, e2, i2) in zip(rows, rows[1:]):
+        for (s1, e1, _), (s2, e2, i2) in itertools.pairwise(rows):
             if s2 < e1 and i2 not in reported:
                 reported.add(i2)
                 yield Finding(

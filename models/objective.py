@@ -97,4 +97,4 @@ def resolve_weights(overrides: dict[str, int] | None = None) -> dict[str, int]:
 
 def hectometres(km: float) -> int:
     """A leg's distance in whole 100 m units, as the mileage term counts it."""
-    return int(round(km * 10))
+    return round(km * 10)

@@ -66,7 +66,7 @@ def place_pins(plan: Plan) -> None:
                 if not option.lo <= at <= option.hi:
                     continue
                 run = plan.runs[option.s]
-                new_run = run[: option.pos] + [v] + run[option.pos:]
+                new_run = [*run[:option.pos], v, *run[option.pos:]]
                 if plan.try_run(option.s, new_run, {v: at}):
                     break
 

@@ -21,6 +21,7 @@ always gives the same caseload. docs/synthetic-caseloads.md lists every assumpti
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import random
 from collections import Counter, defaultdict
@@ -715,7 +716,7 @@ def set_medication_gaps(plans: list[Plan]) -> None:
             key=lambda entry: entry[:2],
         )
         room: dict[int, int] = {}
-        for (_, end, call), (next_start, _, _) in zip(timeline, timeline[1:]):
+        for (_, end, call), (next_start, _, _) in itertools.pairwise(timeline):
             if call.kind == "medication":
                 room[id(call)] = min(room.get(id(call), 10**6), next_start - end)
         for call in plan.calls:
@@ -959,7 +960,7 @@ def working_days(kind: Archetype, rng: random.Random) -> tuple[int, ...]:
         return (5, 6)
     count = rng.randint(*kind.day_count)
     if count >= 3 and rng.random() < kind.weekend_chance:
-        return tuple(sorted(rng.sample(range(5), count - 2) + [5, 6]))
+        return tuple(sorted([*rng.sample(range(5), count - 2), 5, 6]))
     return tuple(sorted(rng.sample(range(5), min(count, 5))))
 
 

@@ -181,7 +181,7 @@ def insert(plan: Plan, v: int, noise: random.Random | None = None, shifts=None) 
         return _insert_pair(plan, v, found)
     for option in found[:TRIES]:
         run = plan.runs[option.s]
-        if plan.try_run(option.s, run[: option.pos] + [v] + run[option.pos:]):
+        if plan.try_run(option.s, [*run[:option.pos], v, *run[option.pos:]]):
             return True
     return False
 
@@ -219,10 +219,10 @@ def _insert_pair(plan: Plan, v: int, found: list[Option]) -> bool:
     pairs.sort(key=lambda p: p[0])
     for _, a, b, start in pairs[:TRIES]:
         run_a = plan.runs[a.s]
-        if not plan.try_run(a.s, run_a[: a.pos] + [v] + run_a[a.pos:], {v: start}):
+        if not plan.try_run(a.s, [*run_a[:a.pos], v, *run_a[a.pos:]], {v: start}):
             continue
         run_b = plan.runs[b.s]
-        if plan.try_run(b.s, run_b[: b.pos] + [v] + run_b[b.pos:]):
+        if plan.try_run(b.s, [*run_b[:b.pos], v, *run_b[b.pos:]]):
             return True
         remove_from_run(plan, v, a.s)
     return False

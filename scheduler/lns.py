@@ -373,7 +373,7 @@ def _customers_ruin(search: Search, seed: int) -> None:
     """Take out the seed customer and up to a few of its nearest (up to RUIN_CUSTOMERS, or
     more when customers have few visits each, up to about RUIN_VISITS visits), put back."""
     count = search.rng.randint(1, search.max_ruin_customers)
-    customers = [seed] + search.nearest[seed][: count - 1]
+    customers = [seed, *search.nearest[seed][:count - 1]]
     removed = search.take_out(v for c in customers for v in search.visits_of_customer[c])
     search.recreate(removed + search.unassigned_of(customers))
 
@@ -590,10 +590,11 @@ def exact_unassigned(search: Search) -> None:
             shifts.append(rng.choice(others))
     day = int(inst.day[v])
     free = set(shifts)
-    extra = [v] + [
+    joinable = [
         u for u in waiting
         if u != v and int(inst.day[u]) == day and free.intersection(_allowed_shifts(plan, u))
-    ][:5]
+    ]
+    extra = [v, *joinable[:5]]
     _rebuild_exactly(search, shifts, extra)
 
 

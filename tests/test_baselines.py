@@ -15,12 +15,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ is not installed
 
+from small_week import make_caseload
+
 from benchmarks.greedy import greedy_rota
 from benchmarks.routing_peer import routing_solve
 from models import Caseload, Rota
 from scheduler.io import read_caseload
 from scheduler.validate import validate
-from small_week import make_caseload
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "samples" / "tiny"
 

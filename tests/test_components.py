@@ -10,7 +10,8 @@ from tests.builders import caseload, customer, shift, visit, worker
 def two_providers():
     return caseload(
         customers=[customer("N1", 0, provider="North"), customer("N2", 1, provider="North"),
-                   customer("S1", 20, provider="South"), customer("X", 5, gender_preference="male")],
+                   customer("S1", 20, provider="South"),
+                   customer("X", 5, gender_preference="male")],
         visits=[visit("VN1", "N1", "08:00"), visit("VN2", "N2", "09:00"),
                 visit("VS1", "S1", "08:00"), visit("VX", "X", "10:00")],
         workers=[worker("WN", 0, provider="North", gender="female"),

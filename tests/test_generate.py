@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import warnings
 from collections import defaultdict
 from pathlib import Path
@@ -174,7 +175,7 @@ def test_a_customers_visits_never_overlap_even_at_the_window_edges():
         spans[v.customer_id].append((v.earliest, v.latest + v.duration_min, v))
     for items in spans.values():
         items.sort(key=lambda item: item[:2])
-        for (_, end, first), (start, _, _) in zip(items, items[1:]):
+        for (_, end, first), (start, _, _) in itertools.pairwise(items):
             assert end <= start
             assert end + first.min_gap_after_min <= start
 
@@ -187,7 +188,7 @@ def test_availability_keeps_span_and_rest_rules():
     for shifts in days.values():
         shifts.sort(key=lambda s: s.start)
         assert shifts[-1].end - shifts[0].start <= model.policy.max_shift_span_min
-        assert all(a.end <= b.start for a, b in zip(shifts, shifts[1:]))
+        assert all(a.end <= b.start for a, b in itertools.pairwise(shifts))
     for (worker_id, day), shifts in days.items():
         following = days.get((worker_id, day + 1))
         if following:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import time
+from typing import ClassVar
 
 from scheduler import legs
 from scheduler.extract import to_rota
@@ -20,7 +21,7 @@ from tests.test_reform import stuck_case
 class IdleSearch(Search):
     """A search that finds no move: it waits for its deadline with the plan as it was."""
 
-    legs_run: list[tuple[float, float]] = []
+    legs_run: ClassVar[list[tuple[float, float]]] = []
 
     def run(self) -> None:
         IdleSearch.legs_run.append(self.limits.cooling)
@@ -31,7 +32,7 @@ class IdleSearch(Search):
 def test_a_reform_between_legs_places_what_the_search_could_not(monkeypatch, caplog):
     """stuck_case's D-Tue is kept out by A's full team; with a search that moves nothing, only
     the reform after the first leg can place it, and the plan it leaves is kept."""
-    c, plan, visit_at, _ = stuck_case()
+    c, plan, _visit_at, _ = stuck_case()
     monkeypatch.setattr(legs, "Search", IdleSearch)
     IdleSearch.legs_run = []
     caplog.set_level("INFO")

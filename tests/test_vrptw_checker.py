@@ -240,8 +240,8 @@ def test_rejects_a_node_that_is_not_a_customer(c101):
 
 @needs_data
 def test_reader_agrees_with_vrplib():
-    import vrplib
     import numpy as np
+    import vrplib
 
     for path in INSTANCE_FILES[::7]:
         ours = read_solomon(path)

@@ -7,6 +7,8 @@ the travel reaches v by v's latest start), optionally pruned to the nearest succ
 
 from __future__ import annotations
 
+import itertools
+
 from ortools.sat.python import cp_model
 
 from models.objective import MILEAGE, TRAVEL_TIME
@@ -84,7 +86,7 @@ def _successor_pairs(ctx: Context, s: int, visits: list[int]) -> list[tuple[int,
     """(u, v) pairs of shift s's visits where u can precede v, nearest successors first."""
     inst = ctx.inst
     route = ctx.scope.hint_routes.get(s, [])
-    kept = set(zip(route, route[1:]))  # the current run stays reachable, so the hint holds
+    kept = set(itertools.pairwise(route))  # the current run stays reachable, so the hint holds
     pairs = []
     for u in visits:
         reach = []

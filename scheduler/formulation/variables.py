@@ -7,6 +7,7 @@ assigned. ``arcs[s]``: the run's sequence, as (from, to, literal) with HOME for 
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 import numpy as np
@@ -119,7 +120,7 @@ def _route_arcs(route: list[int]) -> set[tuple[int, int]]:
     if not route:
         return {(HOME, HOME)}
     nodes = [HOME, *route, HOME]
-    return set(zip(nodes, nodes[1:]))
+    return set(itertools.pairwise(nodes))
 
 
 def as_int(value) -> int:
