@@ -200,6 +200,40 @@ def check(caseload_path: Path, rota_dir: Path) -> None:
     sys.exit(1 if violations else 0)
 
 
+@main.command("bound")
+@click.argument("caseload_path", metavar="CASELOAD", required=False,
+                type=click.Path(path_type=Path))
+@click.option("--rota", "rota_dir", type=click.Path(path_type=Path), default=None,
+              help="A rota folder to set against the bound (its visits left out per day).")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds of CP-SAT per day at most.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="CP-SAT threads.")
+def bound_command(caseload_path, rota_dir, time_limit, seed, workers) -> None:
+    """The fewest visits any rota must leave out, proven day by day.
+
+    Each day's visits are planned alone, with every rule that holds within a day (the rules
+    that tie days together, such as weekly hours and rest, are dropped, so the figure is a
+    bound that no rota can beat). With --rota, says whether that rota places as many visits as
+    any rota can. With no CASELOAD, the bundled sample data/samples/riverside.
+    """
+    from scheduler.bound import bounds_text, week_bounds
+    from scheduler.io import read_rota
+
+    path = caseload_path or DEFAULT_CASELOAD
+    with user_errors():
+        caseload = load(path)
+        rota = read_rota(rota_dir)[0] if rota_dir is not None else None
+    bounds = week_bounds(caseload, time_limit, seed, workers)
+    left_out = None
+    if rota is not None:
+        left_out = {}
+        for u in rota.unassigned:
+            left_out[u.day] = left_out.get(u.day, 0) + 1
+    click.echo(bounds_text(bounds, left_out, str(rota_dir) if rota_dir else "the rota"))
+
+
 # ----------------------------------------------------------------------------- generate and inspect
 
 from scheduler.generate import GEOGRAPHIES, PRESETS, SIZES  # noqa: E402

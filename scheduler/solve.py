@@ -226,7 +226,7 @@ def search_instance(
     if not any(len(c) for c in inst.candidates):
         return plan, "optimal", plan.objective(), first_valid_s  # nothing can be placed
     if model_arcs(inst) <= EXACT_ARCS:
-        status, bound = _solve_whole(plan, params, deadline)
+        status, bound = solve_whole(plan, params, deadline)
         return plan, status, bound, first_valid_s
     limits = Limits(deadline=deadline, iterations=params.iterations,
                     stall_s=params.stall_s, log_every_s=params.log_every_s)
@@ -250,8 +250,10 @@ def model_arcs(inst: Instance) -> int:
     return int((counts.astype(np.int64) ** 2).sum())
 
 
-def _solve_whole(plan: Plan, params: SolveParams, deadline: float) -> tuple[str, int | None]:
-    """One CP-SAT model of everything, hinted with the constructed rota."""
+def solve_whole(plan: Plan, params: SolveParams, deadline: float) -> tuple[str, int | None]:
+    """One CP-SAT model of everything, hinted with the plan (constructed), until ``deadline``
+    (time.monotonic()): (``optimal``/``feasible``, the proven lower bound in points or None).
+    The plan becomes the model's solution when that is better."""
     inst = plan.inst
     scope = replace(
         Scope.everything(inst),

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from models import AvailabilityRow, Caseload, Customer, Policy, VisitTemplate, Worker
 from models.result import SolveParams
 from scheduler import solve as solve_module
+from scheduler.bound import week_bounds
 from scheduler.solve import solve
 from scheduler.validate import objective, validate
 from tests.builders import at
@@ -103,6 +104,17 @@ def test_same_seed_same_rota(c):
         first, second = solve(c, params), solve(c, params)
     assert first.rota == second.rota
     assert first.objective == second.objective
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(caseloads())
+def test_no_rota_leaves_fewer_visits_out_on_a_day_than_the_bound(c):
+    result = solve(c, SolveParams(time_limit_s=20, seed=1, workers=1, deterministic=True))
+    for day_bound in week_bounds(c, time_limit_s=10):
+        left_out = sum(1 for u in result.rota.unassigned if u.day == day_bound.day)
+        event(f"bound {min(day_bound.at_least, 2)}")
+        assert day_bound.at_least <= left_out <= day_bound.visits
+        assert day_bound.at_least <= day_bound.found
 
 
 def test_caseload_with_nobody_to_do_the_visits():

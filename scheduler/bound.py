@@ -1,0 +1,133 @@
+"""The fewest visits any rota must leave out, proven day by day.
+
+A day's visits planned alone keep every rule that holds within the day: windows, travel,
+availability, skills, gender, bans, zones and providers, double-handed visits, gaps and order
+between a customer's visits that day, daily hours and span, load, team caps (a day's workers
+are part of the week's team). They lose what ties the days together: weekly hours, rest between
+days, gaps across midnight, the rest of each team's week, and pins. Any rota of the week, cut to
+one day, is a plan of that day alone; so what no plan of the day alone can place, no rota can.
+
+For each day, construction and a short local search plan the day alone; if visits are still
+out, one CP-SAT model of the whole day, where each visit left out costs 1 point and nothing else
+counts, proves the fewest that must be left out (or a lower bound on it, when the time runs
+out).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+
+from models import Caseload
+from models.base import DAYS
+from models.objective import resolve_weights
+from models.result import SolveParams
+from scheduler.construct import construct
+from scheduler.lns import Limits, Search
+from scheduler.plan import Plan
+from scheduler.prepare import prepare
+from scheduler.solve import model_arcs, solve_whole
+
+MAX_ARCS = 200_000
+"""A day whose model would have more possible arcs (sum over shifts of candidate visits
+squared) is not modelled: CP-SAT would spend the time building it (a day of the L benchmark
+has about a million; riverside's largest about 30,000, proven in 2-14 s)."""
+
+SEARCH_S = 2.0
+"""Seconds of local search (at most; it stops after STALL_S without a gain) before the model:
+on riverside it places every visit of the days that can be completed, which the model takes
+6-12 s to do."""
+
+STALL_S = 0.5
+
+
+@dataclass(frozen=True)
+class DayBound:
+    """One day: its visits, the fewest any rota must leave out (proven), the fewest a plan of
+    the day alone was found to leave out, and why nothing was proven, if so."""
+
+    day: int
+    visits: int
+    at_least: int
+    found: int
+    note: str = ""
+
+    @property
+    def exact(self) -> bool:
+        """Whether the day alone is solved: the bound meets a plan that reaches it."""
+        return self.at_least == self.found
+
+
+def day_caseload(caseload: Caseload, day: int) -> Caseload:
+    """The caseload cut to one day's visits (index 0-6), with no pins and no previous rota,
+    and an objective that counts only visits left out, 1 point each."""
+    visits = tuple(
+        v.model_copy(update={"days": (day,)}) for v in caseload.visits if day in v.days
+    )
+    weights = {
+        term: 1 if term.startswith("unassigned") else 0 for term in resolve_weights(None)
+    }
+    return caseload.model_copy(
+        update={"visits": visits, "pinned": (), "previous_rota": (), "weights": weights}
+    )
+
+
+def bound_day(caseload: Caseload, day: int, time_limit_s: float, seed: int = 1,
+              workers: int = 1) -> DayBound:
+    """The fewest visits any rota must leave out on ``day`` (see the module docstring)."""
+    inst = prepare(day_caseload(caseload, day))
+    plan = Plan(inst)
+    rng = random.Random(seed)
+    construct(plan, rng)
+    if plan.waiting:
+        limits = Limits(deadline=time.monotonic() + min(SEARCH_S, time_limit_s),
+                        stall_s=STALL_S, log_every_s=None)
+        search = Search(plan, rng, limits, seed=seed)
+        search.run()
+        plan = search.plan
+    if not plan.waiting:
+        return DayBound(day, inst.n_visits, 0, 0)
+    arcs = model_arcs(inst)
+    if arcs > MAX_ARCS:
+        return DayBound(day, inst.n_visits, 0, len(plan.waiting),
+                        f"not modelled: {arcs:,} possible arcs (at most {MAX_ARCS:,})")
+    params = SolveParams(time_limit_s=time_limit_s, seed=seed, workers=workers)
+    status, bound = solve_whole(plan, params, time.monotonic() + time_limit_s)
+    note = "" if status == "optimal" else f"time limit ({time_limit_s:g} s) reached"
+    return DayBound(day, inst.n_visits, bound or 0, len(plan.waiting), note)
+
+
+def week_bounds(caseload: Caseload, time_limit_s: float, seed: int = 1,
+                workers: int = 1) -> list[DayBound]:
+    """``bound_day`` for each day with visits, ``time_limit_s`` each."""
+    days = sorted({day for v in caseload.visits for day in v.days})
+    return [bound_day(caseload, day, time_limit_s, seed, workers) for day in days]
+
+
+def bounds_text(bounds: list[DayBound], left_out: dict[int, int] | None = None,
+                rota_name: str = "the rota") -> str:
+    """A table of the bounds by day, and what they mean for the week (and for a rota whose
+    visits left out per day are ``left_out``)."""
+    header = "day  visits  left out by any rota  best plan of the day alone"
+    if left_out is not None:
+        header += f"  {rota_name}"
+    lines = [header]
+    for b in bounds:
+        proven = f"at least {b.at_least}" + ("" if b.exact else " (bound)")
+        line = f"{DAYS[b.day]:<4} {b.visits:>6}  {proven:<20}  {b.found:>25}"
+        if left_out is not None:
+            line += f"  {left_out.get(b.day, 0):>{len(rota_name)}}"
+        if b.note:
+            line += f"  {b.note}"
+        lines.append(line)
+    total = sum(b.visits for b in bounds)
+    must = sum(b.at_least for b in bounds)
+    lines.append(f"No rota can place more than {total - must:,} of the {total:,} visits "
+                 f"(at least {must} left out: proven day by day).")
+    if left_out is not None:
+        out = sum(left_out.values())
+        verdict = ("as many as any rota can" if out == must
+                   else f"at most {out - must} more could be placed")
+        lines.append(f"{rota_name} places {total - out:,}: {verdict}.")
+    return "\n".join(lines)

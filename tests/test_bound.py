@@ -1,0 +1,107 @@
+"""The fewest visits any rota must leave out, day by day (scheduler/bound.py): a boundary
+pair, the relaxation's direction (never above what a valid rota achieves), and the command."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from models.result import SolveParams
+from scheduler import bound
+from scheduler.bound import DayBound, bound_day, bounds_text, day_caseload, week_bounds
+from scheduler.cli import main
+from scheduler.io import write_caseload, write_rota
+from scheduler.solve import solve
+from tests.builders import caseload, customer, shift, visit, worker
+
+
+def two_at_nine(workers: int):
+    """Two customers 1 km apart who both need a 30-minute visit at exactly 09:00 on Monday,
+    and ``workers`` workers free 08:00-12:00."""
+    return caseload(
+        customers=[customer("A", km=0), customer("B", km=1)],
+        visits=[visit("VA", "A", "09:00"), visit("VB", "B", "09:00")],
+        workers=[worker(f"W{i}") for i in range(1, workers + 1)],
+        availability=[shift(f"W{i}", "08:00", "12:00") for i in range(1, workers + 1)],
+    )
+
+
+def test_one_worker_for_two_visits_at_the_same_time_must_leave_one_out():
+    assert bound_day(two_at_nine(1), 0, time_limit_s=10) == DayBound(0, 2, 1, 1)
+
+
+def test_two_workers_for_two_visits_at_the_same_time_leave_none_out():
+    assert bound_day(two_at_nine(2), 0, time_limit_s=10) == DayBound(0, 2, 0, 0)
+
+
+def test_a_day_nobody_works_must_leave_every_visit_out():
+    c = caseload([customer("A")], [visit("V", "A", "09:00", days="Mon;Tue")], [worker("W1")],
+                 [shift("W1", "08:00", "12:00", day="Mon")])
+    assert [(b.day, b.at_least, b.exact) for b in week_bounds(c, 10)] == [(0, 0, True),
+                                                                         (1, 1, True)]
+
+
+def test_the_bound_is_a_relaxation_a_team_cap_across_days_is_not_seen():
+    """A's team cap is 1, and only W1 works on Monday, only W2 on Tuesday: every rota leaves
+    one of A's two visits out, but each day alone can place its visit. The bound says 0 and
+    never more than a valid rota leaves out."""
+    c = caseload([customer("A", max_team_size=1)],
+                 [visit("V", "A", "09:00", days="Mon;Tue")], [worker("W1"), worker("W2")],
+                 [shift("W1", "08:00", "12:00", day="Mon"),
+                  shift("W2", "08:00", "12:00", day="Tue")])
+    result = solve(c, SolveParams(time_limit_s=10, seed=1, workers=1))
+    assert len(result.rota.unassigned) == 1
+    assert sum(b.at_least for b in week_bounds(c, 10)) == 0
+
+
+def test_a_day_too_large_to_model_proves_nothing(monkeypatch):
+    monkeypatch.setattr(bound, "MAX_ARCS", 0)
+    found = bound_day(two_at_nine(1), 0, time_limit_s=10)
+    assert (found.at_least, found.found, found.exact) == (0, 1, False)
+    assert "not modelled" in found.note
+
+
+def test_a_day_alone_keeps_its_visits_only_and_counts_each_left_out_once():
+    c = day_caseload(caseload([customer("A")], [visit("V", "A", "09:00", days="Mon;Wed")],
+                              [worker("W1")], [shift("W1", "08:00", "12:00", day="Mon-Sun")]),
+                     2)
+    assert [v.id for v in c.instances] == ["V-Wed"]
+    assert {term: weight for term, weight in c.weights.items() if weight} == {
+        "unassigned_critical": 1, "unassigned_normal": 1, "unassigned_flexible": 1}
+
+
+def test_the_text_says_whether_a_rota_places_as_many_as_any_can():
+    bounds = [DayBound(0, 10, 0, 0), DayBound(5, 6, 1, 1)]
+    assert "as many as any rota can" in bounds_text(bounds, {5: 1}, "r")
+    assert "at most 2 more could be placed" in bounds_text(bounds, {0: 1, 5: 2}, "r")
+    assert "No rota can place more than 15 of the 16 visits" in bounds_text(bounds)
+
+
+def test_the_command_sets_a_rota_against_the_bound(tmp_path):
+    c = two_at_nine(1)
+    write_caseload(c, tmp_path / "case")
+    result = solve(c, SolveParams(time_limit_s=10, seed=1, workers=1))
+    write_rota(result.rota, tmp_path / "rota")
+    run = CliRunner().invoke(main, ["bound", str(tmp_path / "case"), "--rota",
+                                    str(tmp_path / "rota"), "--time-limit", "10"])
+    assert run.exit_code == 0, run.output
+    assert "No rota can place more than 1 of the 2 visits" in run.output
+    assert "places 1: as many as any rota can" in run.output
+
+
+def test_the_command_refuses_a_missing_rota_folder(tmp_path):
+    write_caseload(two_at_nine(1), tmp_path / "case")
+    run = CliRunner().invoke(main, ["bound", str(tmp_path / "case"), "--rota",
+                                    str(tmp_path / "none")])
+    assert run.exit_code == 2
+    assert "rota.csv" in run.output
+
+
+def test_riverside_must_leave_a_saturday_and_a_sunday_visit_out():
+    """The README's sample: no rota places more than 519 of its 521 visits (its rota at the
+    default 60 s leaves exactly V0043's Saturday and Sunday visits out)."""
+    from scheduler.cli import DEFAULT_CASELOAD
+    from scheduler.io import read_caseload
+
+    bounds = week_bounds(read_caseload(DEFAULT_CASELOAD), time_limit_s=30, workers=2)
+    assert [(b.day, b.at_least) for b in bounds if b.at_least] == [(5, 1), (6, 1)]
+    assert all(b.exact for b in bounds)
