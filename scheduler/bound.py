@@ -95,7 +95,8 @@ def bound_day(caseload: Caseload, day: int, time_limit_s: float, seed: int = 1,
     params = SolveParams(time_limit_s=time_limit_s, seed=seed, workers=workers)
     status, bound = solve_whole(plan, params, time.monotonic() + time_limit_s)
     note = "" if status == "optimal" else f"time limit ({time_limit_s:g} s) reached"
-    return DayBound(day, inst.n_visits, bound or 0, len(plan.waiting), note)
+    # CP-SAT's best bound can fall below the trivial one (-1 on a day of 130 visits)
+    return DayBound(day, inst.n_visits, max(0, bound or 0), len(plan.waiting), note)
 
 
 def week_bounds(caseload: Caseload, time_limit_s: float, seed: int = 1,
@@ -125,6 +126,10 @@ def bounds_text(bounds: list[DayBound], left_out: dict[int, int] | None = None,
     must = sum(b.at_least for b in bounds)
     lines.append(f"No rota can place more than {total - must:,} of the {total:,} visits "
                  f"(at least {must} left out: proven day by day).")
+    unsettled = [DAYS[b.day] for b in bounds if not b.exact]
+    if unsettled:
+        lines.append(f"Not settled: {', '.join(unsettled)} (more time may raise the bound there, "
+                     "or find a plan of the day that leaves fewer out).")
     if left_out is not None:
         out = sum(left_out.values())
         verdict = ("as many as any rota can" if out == must

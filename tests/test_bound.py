@@ -74,6 +74,8 @@ def test_the_text_says_whether_a_rota_places_as_many_as_any_can():
     assert "as many as any rota can" in bounds_text(bounds, {5: 1}, "r")
     assert "at most 2 more could be placed" in bounds_text(bounds, {0: 1, 5: 2}, "r")
     assert "No rota can place more than 15 of the 16 visits" in bounds_text(bounds)
+    assert "Not settled" not in bounds_text(bounds)
+    assert "Not settled: Tue" in bounds_text([*bounds, DayBound(1, 9, 0, 2, "time limit")])
 
 
 def test_the_command_sets_a_rota_against_the_bound(tmp_path):
