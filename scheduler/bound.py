@@ -16,8 +16,9 @@ out).
 from __future__ import annotations
 
 import random
+import signal
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from models import Caseload
 from models.base import DAYS
@@ -85,6 +86,8 @@ def bound_day(caseload: Caseload, day: int, time_limit_s: float, seed: int = 1,
                         stall_s=STALL_S, log_every_s=None)
         search = Search(plan, rng, limits, seed=seed)
         search.run()
+        if search.interrupted:
+            raise KeyboardInterrupt
         plan = search.plan
     if not plan.waiting:
         return DayBound(day, inst.n_visits, 0, 0)
@@ -101,9 +104,35 @@ def bound_day(caseload: Caseload, day: int, time_limit_s: float, seed: int = 1,
 
 def week_bounds(caseload: Caseload, time_limit_s: float, seed: int = 1,
                 workers: int = 1) -> list[DayBound]:
-    """``bound_day`` for each day with visits, ``time_limit_s`` each."""
+    """``bound_day`` for each day with visits, ``time_limit_s`` each. Ctrl-C keeps what the
+    day in hand had proven when CP-SAT was stopped (or nothing, before its model) and skips
+    the days after it: each is listed as proving nothing (at least 0, its visits all out)."""
     days = sorted({day for v in caseload.visits for day in v.days})
-    return [bound_day(caseload, day, time_limit_s, seed, workers) for day in days]
+    pressed: list[bool] = []
+
+    def ctrl_c(signum, frame):
+        pressed.append(True)
+        signal.default_int_handler(signum, frame)  # KeyboardInterrupt: CP-SAT stops
+
+    previous = signal.signal(signal.SIGINT, ctrl_c)
+    out: list[DayBound] = []
+    try:
+        for day in days:
+            if pressed:
+                break
+            try:
+                found = bound_day(caseload, day, time_limit_s, seed, workers)
+            except KeyboardInterrupt:
+                pressed.append(True)
+                break
+            out.append(replace(found, note="stopped by Ctrl-C") if pressed and found.note
+                       else found)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    for day in days[len(out):]:
+        visits = sum(1 for v in caseload.visits if day in v.days)
+        out.append(DayBound(day, visits, 0, visits, "not tried: stopped by Ctrl-C"))
+    return out
 
 
 def bounds_text(bounds: list[DayBound], left_out: dict[int, int] | None = None,

@@ -3,12 +3,20 @@ pair, the relaxation's direction (never above what a valid rota achieves), and t
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from models.result import SolveParams
 from scheduler import bound
 from scheduler.bound import DayBound, bound_day, bounds_text, day_caseload, week_bounds
 from scheduler.cli import main
+from scheduler.generate import generate
 from scheduler.io import write_caseload, write_rota
 from scheduler.solve import solve
 from tests.builders import caseload, customer, shift, visit, worker
@@ -107,3 +115,38 @@ def test_riverside_must_leave_a_saturday_and_a_sunday_visit_out():
     bounds = week_bounds(read_caseload(DEFAULT_CASELOAD), time_limit_s=30, workers=2)
     assert [(b.day, b.at_least) for b in bounds if b.at_least] == [(5, 1), (6, 1)]
     assert all(b.exact for b in bounds)
+
+
+def test_ctrl_c_keeps_the_days_done_and_lists_the_rest_as_proving_nothing(monkeypatch):
+    c = caseload([customer("A")], [visit("V", "A", "09:00", days="Mon;Tue;Wed")],
+                 [worker("W1")], [shift("W1", "08:00", "12:00", day="Mon")])
+    real = bound.bound_day
+
+    def ctrl_c_on_tuesday(caseload, day, *args):
+        if day == 1:
+            raise KeyboardInterrupt
+        return real(caseload, day, *args)
+
+    monkeypatch.setattr(bound, "bound_day", ctrl_c_on_tuesday)
+    found = week_bounds(c, 10)
+    assert [(b.day, b.at_least, b.found) for b in found] == [(0, 0, 0), (1, 0, 1), (2, 0, 1)]
+    assert all("stopped by Ctrl-C" in b.note for b in found[1:])
+
+
+def test_ctrl_c_ends_the_command_with_the_days_done(tmp_path: Path):
+    """Generated M, seed 3: Monday settles at once, Tuesday's model runs for its 60 s when
+    Ctrl-C comes 8 s in; the table comes at once, Tuesday stopped, the days after not tried."""
+    write_caseload(generate("M", "mixed", 3), tmp_path / "m.json")
+    began = time.monotonic()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "rota"), "bound", str(tmp_path / "m.json"),
+         "--time-limit", "60"],
+        start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(8)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr[-2000:]
+    assert time.monotonic() - began < 20
+    assert "Tue     137  at least 0 (bound)" in stdout
+    assert "not tried: stopped by Ctrl-C" in stdout
