@@ -15,6 +15,7 @@ out).
 
 from __future__ import annotations
 
+import logging
 import random
 import signal
 import time
@@ -29,6 +30,8 @@ from scheduler.lns import Limits, Search
 from scheduler.plan import Plan
 from scheduler.prepare import prepare
 from scheduler.solve import model_arcs, solve_whole
+
+logger = logging.getLogger(__name__)
 
 MAX_ARCS = 200_000
 """A day whose model would have more possible arcs (sum over shifts of candidate visits
@@ -95,6 +98,8 @@ def bound_day(caseload: Caseload, day: int, time_limit_s: float, seed: int = 1,
     if arcs > MAX_ARCS:
         return DayBound(day, inst.n_visits, 0, len(plan.waiting),
                         f"not modelled: {arcs:,} possible arcs (at most {MAX_ARCS:,})")
+    logger.info("%s: %d of %d visits still out; CP-SAT on the day alone, up to %g s",
+                DAYS[day], len(plan.waiting), inst.n_visits, time_limit_s)
     params = SolveParams(time_limit_s=time_limit_s, seed=seed, workers=workers)
     status, bound = solve_whole(plan, params, time.monotonic() + time_limit_s)
     note = "" if status == "optimal" else f"time limit ({time_limit_s:g} s) reached"
