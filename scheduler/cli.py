@@ -145,6 +145,11 @@ def solve(caseload_path, out_dir, time_limit, seed, workers, stall, iterations) 
     click.echo(kpi_table(kpis))
     click.echo(f"wrote {out_dir}/rota.csv, unassigned.csv, kpis.json, caseload.json and the "
                "reports (board.html, run sheets, customer schedules, changes, calendars)")
+    left_out = len(result.rota.unassigned)
+    if left_out:
+        click.echo(f"{left_out} visit{'s' if left_out > 1 else ''} left out, each with its "
+                   f"reason in unassigned.csv; `rota explain {out_dir}` lists them, `rota bound "
+                   f"{path} --rota {out_dir}` proves how many any rota must leave out")
 
 
 def _solve_keeping_pins(caseload, params, path):

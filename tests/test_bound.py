@@ -98,6 +98,15 @@ def test_the_command_sets_a_rota_against_the_bound(tmp_path):
     assert "places 1: as many as any rota can" in run.output
 
 
+def test_solve_points_to_the_bound_when_it_leaves_visits_out(tmp_path):
+    write_caseload(two_at_nine(1), tmp_path / "case")
+    run = CliRunner().invoke(main, ["solve", str(tmp_path / "case"), "--out",
+                                    str(tmp_path / "rota"), "--time-limit", "5"])
+    assert run.exit_code == 0, run.output
+    assert "1 visit left out" in run.output
+    assert f"rota bound {tmp_path / 'case'} --rota {tmp_path / 'rota'}" in run.output
+
+
 def test_the_command_refuses_a_missing_rota_folder(tmp_path):
     write_caseload(two_at_nine(1), tmp_path / "case")
     run = CliRunner().invoke(main, ["bound", str(tmp_path / "case"), "--rota",
