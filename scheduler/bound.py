@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import random
 import signal
+import threading
 import time
 from dataclasses import dataclass, replace
 
@@ -119,7 +120,8 @@ def week_bounds(caseload: Caseload, time_limit_s: float, seed: int = 1,
         pressed.append(True)
         signal.default_int_handler(signum, frame)  # KeyboardInterrupt: CP-SAT stops
 
-    previous = signal.signal(signal.SIGINT, ctrl_c)
+    main_thread = threading.current_thread() is threading.main_thread()  # signals go there
+    previous = signal.signal(signal.SIGINT, ctrl_c) if main_thread else None
     out: list[DayBound] = []
     try:
         for day in days:
@@ -133,7 +135,8 @@ def week_bounds(caseload: Caseload, time_limit_s: float, seed: int = 1,
             out.append(replace(found, note="stopped by Ctrl-C") if pressed and found.note
                        else found)
     finally:
-        signal.signal(signal.SIGINT, previous)
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
     for day in days[len(out):]:
         visits = sum(1 for v in caseload.visits if day in v.days)
         out.append(DayBound(day, visits, 0, visits, "not tried: stopped by Ctrl-C"))

@@ -159,3 +159,11 @@ def test_ctrl_c_ends_the_command_with_the_days_done(tmp_path: Path):
     assert time.monotonic() - began < 20
     assert "Tue     137  at least 0 (bound)" in stdout
     assert "not tried: stopped by Ctrl-C" in stdout
+
+
+def test_the_bound_runs_in_a_thread_too():
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        found = pool.submit(week_bounds, two_at_nine(1), 10).result()
+    assert [(b.day, b.at_least) for b in found] == [(0, 1)]
