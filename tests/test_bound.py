@@ -3,11 +3,6 @@ pair, the relaxation's direction (never above what a valid rota achieves), and t
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -20,6 +15,7 @@ from scheduler.generate import generate
 from scheduler.io import write_caseload, write_rota
 from scheduler.solve import solve
 from tests.builders import caseload, customer, shift, visit, worker
+from tests.child import rota_with_ctrl_c
 
 
 def two_at_nine(workers: int):
@@ -146,19 +142,12 @@ def test_ctrl_c_ends_the_command_with_the_days_done(tmp_path: Path):
     """Generated M, seed 3: Monday settles at once, Tuesday's model runs for its 60 s when
     Ctrl-C comes 8 s in; the table comes at once, Tuesday stopped, the days after not tried."""
     write_caseload(generate("M", "mixed", 3), tmp_path / "m.json")
-    began = time.monotonic()
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "rota"), "bound", str(tmp_path / "m.json"),
-         "--time-limit", "60"],
-        start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    time.sleep(8)
-    os.killpg(process.pid, signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
-    assert process.returncode == 0, stderr[-2000:]
-    assert time.monotonic() - began < 20
-    assert "Tue     137  at least 0 (bound)" in stdout
-    assert "not tried: stopped by Ctrl-C" in stdout
+    done, seconds = rota_with_ctrl_c(["bound", str(tmp_path / "m.json"), "--time-limit", "60"],
+                                     after_s=8)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert seconds < 20
+    assert "Tue     137  at least 0 (bound)" in done.stdout
+    assert "not tried: stopped by Ctrl-C" in done.stdout
 
 
 def test_the_bound_runs_in_a_thread_too():

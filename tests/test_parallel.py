@@ -3,11 +3,7 @@ constructed rota; Ctrl-C stops a search (one process or two) with the best rota 
 
 from __future__ import annotations
 
-import os
 import random
-import signal
-import subprocess
-import sys
 import time
 from itertools import pairwise
 from pathlib import Path
@@ -26,6 +22,7 @@ from scheduler.prepare import prepare
 from scheduler.solve import solve
 from scheduler.validate import objective, validate
 from tests.builders import solve_heuristic
+from tests.child import rota_with_ctrl_c
 
 
 def two_process_search_is_valid_and_better(time_limit_s: float) -> None:
@@ -140,18 +137,11 @@ def test_ctrl_c_stops_the_search_with_the_best_rota_written(tmp_path: Path, work
     caseload = tmp_path / "s.json"
     write_caseload(generate("S", "mixed", 2), caseload)
     out = tmp_path / "rota"
-    began = time.monotonic()
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "rota"), "solve", str(caseload), "--out", str(out),
-         "--time-limit", "120", "--workers", workers],
-        start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    time.sleep(8)
-    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: every process at once
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 0, stderr[-2000:]
-    assert time.monotonic() - began < 40
-    assert "interrupted" in stderr
+    done, seconds = rota_with_ctrl_c(["solve", str(caseload), "--out", str(out),
+                                      "--time-limit", "120", "--workers", workers], after_s=8)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert seconds < 40
+    assert "interrupted" in done.stderr
     rota, _ = read_rota(out)
     assert validate(read_caseload(caseload), rota) == []
 
@@ -161,18 +151,11 @@ def test_ctrl_c_in_a_caseload_of_parts_stops_the_parts_not_started_yet_too(tmp_p
     not started yet, is searched for half a second instead of its share (about 35 s)."""
     out = tmp_path / "rota"
     shire = Path(__file__).parent.parent / "data" / "samples" / "shire"
-    began = time.monotonic()
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "rota"), "solve", str(shire), "--out", str(out),
-         "--time-limit", "120"],
-        start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    time.sleep(6)
-    os.killpg(process.pid, signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 0, stderr[-2000:]
-    assert "3 independent parts" in stderr
-    assert time.monotonic() - began < 20
+    done, seconds = rota_with_ctrl_c(["solve", str(shire), "--out", str(out),
+                                      "--time-limit", "120"], after_s=6)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "3 independent parts" in done.stderr
+    assert seconds < 20
     rota, _ = read_rota(out)
     caseload = read_caseload(shire)
     assert validate(caseload, rota) == []
