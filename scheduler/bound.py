@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 MAX_ARCS = 200_000
 """A day whose model would have more possible arcs (sum over shifts of candidate visits
 squared) is not modelled: CP-SAT would spend the time building it (a day of the L benchmark
-has about a million; riverside's largest about 30,000, proven in 2-14 s)."""
+has about a million; riverside's 7,000-31,000, each proven in 2-14 s)."""
 
 SEARCH_S = 2.0
 """Seconds of local search (at most; it stops after STALL_S without a gain) before the model:
@@ -45,6 +45,7 @@ on riverside it places every visit of the days that can be completed, which the 
 6-12 s to do."""
 
 STALL_S = 0.5
+"""Seconds without a gain that end that search."""
 
 
 @dataclass(frozen=True)
