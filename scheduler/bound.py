@@ -105,8 +105,7 @@ def bound_day(caseload: Caseload, day: int, time_limit_s: float, seed: int = 1,
     params = SolveParams(time_limit_s=time_limit_s, seed=seed, workers=workers)
     status, bound = solve_whole(plan, params, time.monotonic() + time_limit_s)
     note = "" if status == "optimal" else f"time limit ({time_limit_s:g} s) reached"
-    # CP-SAT's best bound can fall below the trivial one (-1 on a day of 130 visits)
-    return DayBound(day, inst.n_visits, max(0, bound or 0), len(plan.waiting), note)
+    return DayBound(day, inst.n_visits, bound or 0, len(plan.waiting), note)
 
 
 def week_bounds(caseload: Caseload, time_limit_s: float, seed: int = 1,

@@ -273,7 +273,9 @@ def solve_whole(plan: Plan, params: SolveParams, deadline: float) -> tuple[str, 
         plan.rollback()
         return "feasible", None
     plan.commit()
-    offset = plan.objective() - outcome.objective
+    # every objective term is a count of points, so no bound is below 0 (CP-SAT's best bound
+    # came back as -1 on a day of 130 visits stopped by its time limit)
+    bound = max(0, outcome.bound + plan.objective() - outcome.objective)
     logger.info("whole model: %s, objective %d, bound %d", outcome.status, plan.objective(),
-                outcome.bound + offset)
-    return ("optimal" if outcome.status == "optimal" else "feasible"), outcome.bound + offset
+                bound)
+    return ("optimal" if outcome.status == "optimal" else "feasible"), bound

@@ -156,3 +156,18 @@ def test_the_bound_runs_in_a_thread_too():
     with ThreadPoolExecutor(1) as pool:
         found = pool.submit(week_bounds, two_at_nine(1), 10).result()
     assert [(b.day, b.at_least) for b in found] == [(0, 1)]
+
+
+def test_a_best_bound_below_zero_from_cp_sat_counts_as_zero(monkeypatch):
+    """CP-SAT returned -1 as its best bound on a day of the M ladder stopped by its time limit;
+    no objective is below 0, so neither is a bound."""
+    import dataclasses
+
+    from scheduler import solve as solve_module
+
+    class LowBound(solve_module.Formulation):
+        def solve(self, **kwargs):
+            return dataclasses.replace(super().solve(**kwargs), bound=-1)
+
+    monkeypatch.setattr(solve_module, "Formulation", LowBound)
+    assert bound_day(two_at_nine(1), 0, time_limit_s=10).at_least == 0
