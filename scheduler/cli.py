@@ -147,9 +147,10 @@ def solve(caseload_path, out_dir, time_limit, seed, workers, stall, iterations) 
                "reports (board.html, run sheets, customer schedules, changes, calendars)")
     left_out = len(result.rota.unassigned)
     if left_out:
+        caseload_arg = f"{caseload_path} " if caseload_path else ""  # both default to the sample
         click.echo(f"{left_out} visit{'s' if left_out > 1 else ''} left out, each with its "
                    f"reason in unassigned.csv; `rota explain {out_dir}` lists them, `rota bound "
-                   f"{path} --rota {out_dir}` proves how many any rota must leave out")
+                   f"{caseload_arg}--rota {out_dir}` proves how many any rota must leave out")
 
 
 def _solve_keeping_pins(caseload, params, path):
