@@ -10,7 +10,9 @@ one day, is a plan of that day alone; so what no plan of the day alone can place
 For each day, construction and a short local search plan the day alone; if visits are still
 out, one CP-SAT model of the whole day, where each visit left out costs 1 point and nothing else
 counts, proves the fewest that must be left out (or a lower bound on it, when the time runs
-out).
+out). Where some must be, CP-SAT then names sets of visits that no plan places all together
+(infeasible cores, disjoint, one for each visit that must go at most): what a coordinator can
+act on (a window, a worker's hours).
 """
 
 from __future__ import annotations
@@ -23,13 +25,15 @@ import time
 from dataclasses import dataclass, replace
 
 from models import Caseload
-from models.base import DAYS
+from models.base import DAYS, MINUTES_PER_DAY
 from models.objective import resolve_weights
 from models.result import SolveParams
 from scheduler.construct import construct
+from scheduler.formulation import Formulation
+from scheduler.formulation.scope import Scope
 from scheduler.lns import Limits, Search
 from scheduler.plan import Plan
-from scheduler.prepare import prepare
+from scheduler.prepare import Instance, prepare
 from scheduler.solve import model_arcs, solve_whole
 
 logger = logging.getLogger(__name__)
@@ -58,6 +62,8 @@ class DayBound:
     at_least: int
     found: int
     note: str = ""
+    conflicts: tuple[tuple[str, ...], ...] = ()
+    """Disjoint sets of the day's visits ("V12-Sat (C3 16:30)") that no rota places all of."""
 
     @property
     def exact(self) -> bool:
@@ -105,7 +111,30 @@ def bound_day(caseload: Caseload, day: int, time_limit_s: float, seed: int = 1,
     params = SolveParams(time_limit_s=time_limit_s, seed=seed, workers=workers)
     status, bound = solve_whole(plan, params, time.monotonic() + time_limit_s)
     note = "" if status == "optimal" else f"time limit ({time_limit_s:g} s) reached"
-    return DayBound(day, inst.n_visits, bound or 0, len(plan.waiting), note)
+    conflicts = _conflicts(inst, bound or 0, time_limit_s, seed, workers)
+    return DayBound(day, inst.n_visits, bound or 0, len(plan.waiting), note, conflicts)
+
+
+def _conflicts(inst: Instance, most: int, time_limit_s: float, seed: int,
+               workers: int) -> tuple[tuple[str, ...], ...]:
+    """Up to ``most`` disjoint sets of visits that no plan of the day places all together,
+    each named with its customer and preferred start."""
+    formulation = Formulation(inst, Scope.everything(inst))
+    left, out = list(range(inst.n_visits)), []
+    while len(out) < most:
+        core = formulation.unplaceable_together(left, time_limit_s=time_limit_s, seed=seed,
+                                                workers=workers)
+        if not core:
+            break
+        out.append(tuple(_visit_label(inst, v) for v in core))
+        left = [v for v in left if v not in core]
+    return tuple(out)
+
+
+def _visit_label(inst: Instance, v: int) -> str:
+    start = int(inst.preferred[v]) % MINUTES_PER_DAY
+    customer = inst.customer_ids[int(inst.customer[v])]
+    return f"{inst.visit_ids[v]} ({customer} {start // 60:02d}:{start % 60:02d})"
 
 
 def week_bounds(caseload: Caseload, time_limit_s: float, seed: int = 1,
@@ -167,6 +196,9 @@ def bounds_text(bounds: list[DayBound], left_out: dict[int, int] | None = None,
     if unsettled:
         lines.append(f"Not settled: {', '.join(unsettled)} (more time may raise the bound there, "
                      "or find a plan of the day that leaves fewer out).")
+    for b in bounds:
+        for conflict in b.conflicts:
+            lines.append(f"{DAYS[b.day]}: no rota places all of {', '.join(conflict)}.")
     if left_out is not None:
         out = sum(left_out.values())
         verdict = ("as many as any rota can" if out == must

@@ -7,12 +7,16 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from models.base import DAYS
 from models.result import SolveParams
 from scheduler import bound
 from scheduler.bound import DayBound, bound_day, bounds_text, day_caseload, week_bounds
 from scheduler.cli import main
+from scheduler.formulation import Formulation
+from scheduler.formulation.scope import Scope
 from scheduler.generate import generate
 from scheduler.io import write_caseload, write_rota
+from scheduler.prepare import prepare
 from scheduler.solve import solve
 from tests.builders import caseload, customer, shift, visit, worker
 from tests.child import rota_with_ctrl_c
@@ -30,7 +34,15 @@ def two_at_nine(workers: int):
 
 
 def test_one_worker_for_two_visits_at_the_same_time_must_leave_one_out():
-    assert bound_day(two_at_nine(1), 0, time_limit_s=10) == DayBound(0, 2, 1, 1)
+    assert bound_day(two_at_nine(1), 0, time_limit_s=10) == DayBound(
+        0, 2, 1, 1, conflicts=(("VA-Mon (A 09:00)", "VB-Mon (B 09:00)"),))
+
+
+def test_cp_sat_names_the_visits_that_cannot_all_be_placed_together():
+    for workers, expected in ((1, [0, 1]), (2, None)):
+        inst = prepare(day_caseload(two_at_nine(workers), 0))
+        formulation = Formulation(inst, Scope.everything(inst))
+        assert formulation.unplaceable_together([0, 1], time_limit_s=10) == expected
 
 
 def test_two_workers_for_two_visits_at_the_same_time_leave_none_out():
@@ -80,6 +92,9 @@ def test_the_text_says_whether_a_rota_places_as_many_as_any_can():
     assert "No rota can place more than 15 of the 16 visits" in bounds_text(bounds)
     assert "Not settled" not in bounds_text(bounds)
     assert "Not settled: Tue" in bounds_text([*bounds, DayBound(1, 9, 0, 2, "time limit")])
+    clash = DayBound(5, 6, 1, 1, conflicts=(("V1-Sat (C1 16:30)", "V2-Sat (C2 16:30)"),))
+    assert "Sat: no rota places all of V1-Sat (C1 16:30), V2-Sat (C2 16:30)." in bounds_text(
+        [clash])
 
 
 def test_the_command_sets_a_rota_against_the_bound(tmp_path):
@@ -120,6 +135,9 @@ def test_riverside_must_leave_a_saturday_and_a_sunday_visit_out():
     bounds = week_bounds(read_caseload(DEFAULT_CASELOAD), time_limit_s=30, workers=2)
     assert [(b.day, b.at_least) for b in bounds if b.at_least] == [(5, 1), (6, 1)]
     assert all(b.exact for b in bounds)
+    for day in bounds[5:]:  # a set of that day's visits each, more than one visit in it
+        (conflict,) = day.conflicts
+        assert len(conflict) > 1 and all(DAYS[day.day] in label for label in conflict)
 
 
 def test_ctrl_c_keeps_the_days_done_and_lists_the_rest_as_proving_nothing(monkeypatch):

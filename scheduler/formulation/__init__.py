@@ -117,6 +117,26 @@ class Formulation:
             round(solver.BestObjectiveBound()), breakdown, solver.WallTime(),
         )
 
+    def unplaceable_together(self, visits: list[int], *, time_limit_s: float, seed: int = 1,
+                             workers: int = 1) -> list[int] | None:
+        """Some of ``visits`` that no solution covers all together (CP-SAT's infeasible core
+        under the assumption that each is covered; not necessarily the smallest such set), or
+        None when they can all be covered or the time ran out before CP-SAT knew."""
+        model = self.model.clone()
+        model.clear_objective()
+        covered = {v: model.get_bool_var_from_proto_index(self.vars.covered[v].index)
+                   for v in visits}
+        model.add_assumptions(list(covered.values()))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = time_limit_s
+        solver.parameters.random_seed = seed
+        solver.parameters.num_workers = workers
+        status, _ = solve_stoppable(solver, model)
+        if status != cp_model.INFEASIBLE:
+            return None
+        by_index = {literal.index: v for v, literal in covered.items()}
+        return sorted(by_index[i] for i in solver.sufficient_assumptions_for_infeasibility())
+
     def size(self) -> dict[str, int]:
         """Variables and constraints of the model, for logs."""
         proto = self.model.Proto()
