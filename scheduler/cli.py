@@ -207,7 +207,7 @@ def check(caseload_path: Path, rota_dir: Path) -> None:
 
 
 @main.command("bound")
-@click.argument("caseload_path", metavar="CASELOAD", required=False,
+@click.argument("caseload_path", metavar="[CASELOAD]", required=False,
                 type=click.Path(path_type=Path))
 @click.option("--rota", "rota_dir", type=click.Path(path_type=Path), default=None,
               help="A rota folder to set against the bound (its visits left out per day).")
