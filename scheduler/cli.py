@@ -222,8 +222,9 @@ def bound_command(caseload_path, rota_dir, time_limit, seed, workers) -> None:
     Each day's visits are planned alone, with every rule that holds within a day (the rules
     that tie days together, such as weekly hours and rest, are dropped, so the figure is a
     bound that no rota can beat), and names visits that no rota can place all together. With
-    --rota, says whether that rota places as many visits as any rota can. With no CASELOAD, the bundled sample data/samples/riverside. Ctrl-C prints
-    the table at once, with what the day in hand had proven and the days after not tried.
+    --rota, says whether that rota places as many visits as any rota can. With no CASELOAD,
+    the bundled sample data/samples/riverside. Ctrl-C prints the table at once, with what the
+    day in hand had proven and the days after not tried.
     """
     from scheduler.bound import bounds_text, week_bounds
     from scheduler.io import read_rota

@@ -189,3 +189,20 @@ def test_a_best_bound_below_zero_from_cp_sat_counts_as_zero(monkeypatch):
 
     monkeypatch.setattr(solve_module, "Formulation", LowBound)
     assert bound_day(two_at_nine(1), 0, time_limit_s=10).at_least == 0
+
+
+def test_a_visit_that_cannot_be_placed_at_all_is_a_conflict_of_its_own():
+    """Found by the property test: OR-Tools 9.15's presolve named a literal that was no
+    assumption (google/or-tools#5141). A double-handed 07:00 visit with one worker free then,
+    beside two 07:00 visits for that worker."""
+    c = caseload(
+        customers=[customer("A")],
+        visits=[visit("V0", "A", "07:00", 15), visit("V1", "A", "07:00", 15),
+                visit("V2", "A", "07:00", 15, workers_required=2, skills="hoist")],
+        workers=[worker("W0", skills="hoist"), worker("W1", skills="hoist")],
+        availability=[shift("W0", "07:00", "13:00"), shift("W1", "16:00", "22:00")],
+    )
+    found = bound_day(c, 0, time_limit_s=10)
+    assert (found.at_least, found.exact) == (2, True)
+    assert sorted(found.conflicts) == [("V0-Mon (A 07:00)", "V1-Mon (A 07:00)"),
+                                       ("V2-Mon (A 07:00)",)]

@@ -131,11 +131,17 @@ class Formulation:
         solver.parameters.max_time_in_seconds = time_limit_s
         solver.parameters.random_seed = seed
         solver.parameters.num_workers = workers
+        # with presolve on, OR-Tools 9.15 can name a literal that is no assumption
+        # (google/or-tools#5141)
+        solver.parameters.cp_model_presolve = False
         status, _ = solve_stoppable(solver, model)
         if status != cp_model.INFEASIBLE:
             return None
         by_index = {literal.index: v for v, literal in covered.items()}
-        return sorted(by_index[i] for i in solver.sufficient_assumptions_for_infeasibility())
+        core = solver.sufficient_assumptions_for_infeasibility()
+        if not core or any(i not in by_index for i in core):
+            return None
+        return sorted(by_index[i] for i in core)
 
     def size(self) -> dict[str, int]:
         """Variables and constraints of the model, for logs."""
