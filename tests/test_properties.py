@@ -115,6 +115,9 @@ def test_no_rota_leaves_fewer_visits_out_on_a_day_than_the_bound(c):
         event(f"bound {min(day_bound.at_least, 2)}")
         assert 0 <= day_bound.at_least <= left_out <= day_bound.visits
         assert day_bound.at_least <= day_bound.found
+        out = {u.visit_id for u in result.rota.unassigned if u.day == day_bound.day}
+        for conflict in day_bound.conflicts:  # a valid rota leaves one of each set out
+            assert out & {label.split()[0] for label in conflict}
 
 
 def test_caseload_with_nobody_to_do_the_visits():
