@@ -10,9 +10,9 @@ one day, is a plan of that day alone; so what no plan of the day alone can place
 For each day, construction and a short local search plan the day alone; if visits are still
 out, one CP-SAT model of the whole day, where each visit left out costs 1 point and nothing else
 counts, proves the fewest that must be left out (or a lower bound on it, when the time runs
-out). Where some must be, CP-SAT then names sets of visits that no plan places all together
-(infeasible cores, disjoint, one for each visit that must go at most): what a coordinator can
-act on (a window, a worker's hours).
+out). Where some must be and the day is settled, CP-SAT then names sets of visits that no plan
+places all together (infeasible cores, disjoint, one for each visit that must go at most): what
+a coordinator can act on (a window, a worker's hours).
 """
 
 from __future__ import annotations
@@ -111,7 +111,8 @@ def bound_day(caseload: Caseload, day: int, time_limit_s: float, seed: int = 1,
     params = SolveParams(time_limit_s=time_limit_s, seed=seed, workers=workers)
     status, bound = solve_whole(plan, params, time.monotonic() + time_limit_s)
     note = "" if status == "optimal" else f"time limit ({time_limit_s:g} s) reached"
-    conflicts = _conflicts(inst, bound or 0, time_limit_s, seed, workers)
+    settled = status == "optimal"  # not after a time limit or a Ctrl-C
+    conflicts = _conflicts(inst, bound or 0, time_limit_s, seed, workers) if settled else ()
     return DayBound(day, inst.n_visits, bound or 0, len(plan.waiting), note, conflicts)
 
 
@@ -119,6 +120,8 @@ def _conflicts(inst: Instance, most: int, time_limit_s: float, seed: int,
                workers: int) -> tuple[tuple[str, ...], ...]:
     """Up to ``most`` disjoint sets of visits that no plan of the day places all together,
     each named with its customer and preferred start."""
+    if most <= 0:
+        return ()
     formulation = Formulation(inst, Scope.everything(inst))
     left, out = list(range(inst.n_visits)), []
     while len(out) < most:

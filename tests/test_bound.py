@@ -206,3 +206,12 @@ def test_a_visit_that_cannot_be_placed_at_all_is_a_conflict_of_its_own():
     assert (found.at_least, found.exact) == (2, True)
     assert sorted(found.conflicts) == [("V0-Mon (A 07:00)", "V1-Mon (A 07:00)"),
                                        ("V2-Mon (A 07:00)",)]
+
+
+def test_a_day_not_settled_names_no_conflicts(monkeypatch):
+    """After a time limit or a Ctrl-C in the day's model, no more CP-SAT is run for the
+    conflicting sets."""
+    monkeypatch.setattr(bound, "solve_whole", lambda plan, params, deadline: ("feasible", 1))
+    found = bound_day(two_at_nine(1), 0, time_limit_s=10)
+    assert (found.at_least, found.conflicts) == (1, ())
+    assert "time limit" in found.note
