@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, replace
 
 from models import Caseload
-from models.base import DAYS, MINUTES_PER_DAY
+from models.base import DAYS, MINUTES_PER_DAY, format_clock
 from models.objective import resolve_weights
 from models.result import SolveParams
 from scheduler.construct import construct
@@ -110,8 +110,8 @@ def bound_day(caseload: Caseload, day: int, time_limit_s: float, seed: int = 1,
                 DAYS[day], len(plan.waiting), inst.n_visits, time_limit_s)
     params = SolveParams(time_limit_s=time_limit_s, seed=seed, workers=workers)
     status, bound = solve_whole(plan, params, time.monotonic() + time_limit_s)
-    note = "" if status == "optimal" else f"time limit ({time_limit_s:g} s) reached"
     settled = status == "optimal"  # not after a time limit or a Ctrl-C
+    note = "" if settled else f"time limit ({time_limit_s:g} s) reached"
     conflicts = _conflicts(inst, bound or 0, time_limit_s, seed, workers) if settled else ()
     return DayBound(day, inst.n_visits, bound or 0, len(plan.waiting), note, conflicts)
 
@@ -135,9 +135,8 @@ def _conflicts(inst: Instance, most: int, time_limit_s: float, seed: int,
 
 
 def _visit_label(inst: Instance, v: int) -> str:
-    start = int(inst.preferred[v]) % MINUTES_PER_DAY
-    customer = inst.customer_ids[int(inst.customer[v])]
-    return f"{inst.visit_ids[v]} ({customer} {start // 60:02d}:{start % 60:02d})"
+    start = format_clock(int(inst.preferred[v]) % MINUTES_PER_DAY)
+    return f"{inst.visit_ids[v]} ({inst.customer_ids[int(inst.customer[v])]} {start})"
 
 
 def week_bounds(caseload: Caseload, time_limit_s: float, seed: int = 1,

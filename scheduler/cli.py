@@ -226,6 +226,8 @@ def bound_command(caseload_path, rota_dir, time_limit, seed, workers) -> None:
     the bundled sample data/samples/riverside. Ctrl-C prints the table at once, with what the
     day in hand had proven and the days after not tried.
     """
+    from collections import Counter
+
     from scheduler.bound import bounds_text, week_bounds
     from scheduler.io import read_rota
 
@@ -234,11 +236,7 @@ def bound_command(caseload_path, rota_dir, time_limit, seed, workers) -> None:
         caseload = load(path)
         rota = read_rota(rota_dir)[0] if rota_dir is not None else None
     bounds = week_bounds(caseload, time_limit, seed, workers)
-    left_out = None
-    if rota is not None:
-        left_out = {}
-        for u in rota.unassigned:
-            left_out[u.day] = left_out.get(u.day, 0) + 1
+    left_out = None if rota is None else Counter(u.day for u in rota.unassigned)
     click.echo(bounds_text(bounds, left_out, str(rota_dir) if rota_dir else "the rota"))
 
 
