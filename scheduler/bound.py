@@ -11,8 +11,9 @@ For each day, construction and a short local search plan the day alone; if visit
 out, one CP-SAT model of the whole day, where each visit left out costs 1 point and nothing else
 counts, proves the fewest that must be left out (or a lower bound on it, when the time runs
 out). Where some must be and the day is settled, CP-SAT then names sets of visits that no plan
-places all together (infeasible cores, disjoint, one for each visit that must go at most): what
-a coordinator can act on (a window, a worker's hours).
+places all together (infeasible cores, disjoint, one for each visit that must go at most), each
+cut down until every visit in it is needed: what a coordinator can act on (a window, a worker's
+hours).
 """
 
 from __future__ import annotations
@@ -119,19 +120,42 @@ def bound_day(caseload: Caseload, day: int, time_limit_s: float, seed: int = 1,
 def _conflicts(inst: Instance, most: int, time_limit_s: float, seed: int,
                workers: int) -> tuple[tuple[str, ...], ...]:
     """Up to ``most`` disjoint sets of visits that no plan of the day places all together,
-    each named with its customer and preferred start."""
+    each cut down (within ``time_limit_s`` in all) until every visit in it is needed, and
+    named with its customer and preferred start."""
     if most <= 0:
         return ()
     formulation = Formulation(inst, Scope.everything(inst))
+    deadline = time.monotonic() + time_limit_s
+
+    def conflict_among(visits: list[int]) -> list[int] | None:
+        left_s = deadline - time.monotonic()
+        if left_s <= 0:
+            return None
+        return formulation.unplaceable_together(visits, time_limit_s=left_s, seed=seed,
+                                                workers=workers)
+
     left, out = list(range(inst.n_visits)), []
     while len(out) < most:
-        core = formulation.unplaceable_together(left, time_limit_s=time_limit_s, seed=seed,
-                                                workers=workers)
+        core = conflict_among(left)
         if not core:
             break
+        core = _irreducible(core, conflict_among)
         out.append(tuple(_visit_label(inst, v) for v in core))
         left = [v for v in left if v not in core]
     return tuple(out)
+
+
+def _irreducible(core: list[int], conflict_among) -> list[int]:
+    """``core`` without each visit in turn whose removal leaves a set that still cannot all
+    be placed (``conflict_among`` gives such a subset, or None). A visit stays when the rest
+    fit together, or when the test ran out of time."""
+    kept = list(core)
+    for v in core:
+        if v in kept and len(kept) > 1:
+            smaller = conflict_among([u for u in kept if u != v])
+            if smaller:
+                kept = smaller
+    return kept
 
 
 def _visit_label(inst: Instance, v: int) -> str:

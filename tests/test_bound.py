@@ -22,12 +22,12 @@ from tests.builders import caseload, customer, shift, visit, worker
 from tests.child import rota_with_ctrl_c
 
 
-def two_at_nine(workers: int):
-    """Two customers 1 km apart who both need a 30-minute visit at exactly 09:00 on Monday,
-    and ``workers`` workers free 08:00-12:00."""
+def two_at_nine(workers: int, customers: str = "AB"):
+    """Customers (two by default) 1 km apart who each need a 30-minute visit at exactly 09:00
+    on Monday, and ``workers`` workers free 08:00-12:00."""
     return caseload(
-        customers=[customer("A", km=0), customer("B", km=1)],
-        visits=[visit("VA", "A", "09:00"), visit("VB", "B", "09:00")],
+        customers=[customer(name, km=i) for i, name in enumerate(customers)],
+        visits=[visit(f"V{name}", name, "09:00") for name in customers],
         workers=[worker(f"W{i}") for i in range(1, workers + 1)],
         availability=[shift(f"W{i}", "08:00", "12:00") for i in range(1, workers + 1)],
     )
@@ -43,6 +43,42 @@ def test_cp_sat_names_the_visits_that_cannot_all_be_placed_together():
         inst = prepare(day_caseload(two_at_nine(workers), 0))
         formulation = Formulation(inst, Scope.everything(inst))
         assert formulation.unplaceable_together([0, 1], time_limit_s=10) == expected
+
+
+def test_the_sets_named_are_only_the_visits_that_clash():
+    """Three visits at 09:00: with one worker any two of them clash, so the set named is a
+    pair (the third fits alone); with two workers only all three clash."""
+    one = bound_day(two_at_nine(1, customers="ABC"), 0, time_limit_s=10)
+    two = bound_day(two_at_nine(2, customers="ABC"), 0, time_limit_s=10)
+    assert (one.at_least, [len(conflict) for conflict in one.conflicts]) == (2, [2])
+    assert (two.at_least, [len(conflict) for conflict in two.conflicts]) == (1, [3])
+
+
+def test_a_core_with_a_visit_it_does_not_need_is_cut_down(monkeypatch):
+    """CP-SAT's cores need not be the smallest: one that names a visit more than the clash
+    (here, every visit of the day the first time) is cut down to the clash."""
+    cores, exact = [], Formulation.unplaceable_together
+
+    def loose(self, visits, **solve):
+        core = exact(self, visits, **solve)
+        cores.append(core)
+        return sorted(visits) if len(cores) == 1 and core else core
+
+    monkeypatch.setattr(Formulation, "unplaceable_together", loose)
+    c = two_at_nine(1)
+    c = c.model_copy(update={"visits": (*c.visits, visit("VL", "A", "11:00"))})
+    found = bound_day(c, 0, time_limit_s=10)
+    assert found.conflicts == (("VA-Mon (A 09:00)", "VB-Mon (B 09:00)"),)
+
+
+def test_a_visit_whose_removal_leaves_a_clash_is_dropped_and_one_not_tested_kept():
+    """Only 1 and 3 clash: the others go, each tested once; a test that runs out of time
+    (None, as when the rest fit) keeps its visit."""
+    def clash(visits):
+        return [1, 3] if {1, 3} <= set(visits) else None
+
+    assert bound._irreducible([0, 1, 2, 3, 4], clash) == [1, 3]
+    assert bound._irreducible([0, 1, 3], lambda visits: None) == [0, 1, 3]
 
 
 def test_two_workers_for_two_visits_at_the_same_time_leave_none_out():
