@@ -418,6 +418,25 @@ def critical_swap(search: Search) -> None:
         search.recreate(ejected)
 
 
+def shed_member(search: Search) -> None:
+    """Take one member out of a customer's team (mostly the one with the fewest of its
+    visits) and put their visits there back in other workers' runs: a member less (600
+    points, more for an unfamiliar one) where the rest of the team has room."""
+    plan, inst, rng = search.plan, search.plan.inst, search.rng
+    c = rng.choice(search.customers)
+    team = plan.team[c]
+    if len(team) < 2:
+        return
+    members = sorted(team, key=lambda w: (sum(team[w]), rng.random()))
+    leaving = members[0] if rng.random() < 0.7 else rng.choice(members)
+    released = search.take_out(
+        u for u in search.visits_of_customer[c] if leaving in plan.workers_of(u)
+    )
+    theirs = {int(s) for u in released for s in inst.candidates[u]
+              if inst.shift_worker[s] == leaving}
+    search.recreate(released, blocked=theirs)
+
+
 def _critical_waiting(plan: Plan) -> list[int]:
     """Critical visits left out, in index order."""
     return sorted(v for v in plan.waiting if _is_critical(plan, v))
@@ -648,6 +667,7 @@ OPERATORS: dict[str, Callable[[Search], None]] = {
     "unassigned": unassigned,
     "rebuild_customer": rebuild_customer,
     "critical_swap": critical_swap,
+    "shed_member": shed_member,
     "exact_day": exact_day,
     "exact_unassigned": exact_unassigned,
 }

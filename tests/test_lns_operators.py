@@ -6,7 +6,14 @@ import random
 import time
 
 from scheduler.insertion import insert
-from scheduler.lns import Limits, Search, _placed_at_random, critical_swap, unassigned
+from scheduler.lns import (
+    Limits,
+    Search,
+    _placed_at_random,
+    critical_swap,
+    shed_member,
+    unassigned,
+)
 from scheduler.plan import Plan
 from scheduler.prepare import prepare
 from tests.builders import caseload, customer, shift, visit, worker
@@ -88,3 +95,39 @@ def test_a_random_placed_visit_is_one_with_a_worker_even_when_few_are():
     placed = plan.inst.visit_ids.index("V12-Mon")
     assert insert(plan, placed)
     assert {_placed_at_random(plan, random.Random(seed)) for seed in range(50)} == {placed}
+
+
+def two_member_team(second_at: str):
+    """C1's Monday visits at 09:00 and at ``second_at``, 30 minutes each, one in A's run and
+    one in B's (both free 08:00-12:00): a team of two. Returns the plan and its objective."""
+    c = caseload(
+        customers=[customer("C1", km=1)],
+        visits=[visit("V1", "C1", "09:00", 30), visit("V2", "C1", second_at, 30)],
+        workers=[worker("A", km=0), worker("B", km=0)],
+        availability=[shift("A", "08:00", "12:00"), shift("B", "08:00", "12:00")],
+    )
+    plan = Plan(prepare(c))
+    index = {visit_id: v for v, visit_id in enumerate(plan.inst.visit_ids)}
+    a, b = (plan.inst.worker_ids.index(name) for name in "AB")
+    shift_of = {int(plan.inst.shift_worker[s]): s for s in range(plan.inst.n_shifts)}
+    assert insert(plan, index["V1-Mon"], shifts=[shift_of[a]])
+    assert insert(plan, index["V2-Mon"], shifts=[shift_of[b]])
+    return plan, plan.objective()
+
+
+def test_a_member_whose_visit_the_rest_of_the_team_can_take_is_shed():
+    """V2 at 11:00 fits in A's run after V1: one member less (600 points) and one round trip
+    from home less (60 points of travel minutes, 20 of mileage)."""
+    plan, before = two_member_team("11:00")
+    shed_member(Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10), seed=1))
+    assert len(plan.team[0]) == 1 and not plan.waiting
+    assert (plan.breakdown()["team_size"], before - plan.objective()) == (600, 680)
+
+
+def test_a_member_the_team_cannot_do_without_leaves_a_visit_out_to_be_rolled_back():
+    """V2 at 09:00 too: nobody but the leaving member can take the released visit, so the
+    move leaves it out (and the search's acceptance rolls that back)."""
+    plan, before = two_member_team("09:00")
+    shed_member(Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10), seed=1))
+    assert len(plan.team[0]) == 1 and len(plan.waiting) == 1
+    assert plan.objective() > before
