@@ -135,14 +135,17 @@ def _conflicts(inst: Instance, most: int, time_limit_s: float, seed: int,
                                                 workers=workers)
 
     left, out = list(range(inst.n_visits)), []
-    while len(out) < most:
-        core = conflict_among(left)
-        if not core:
-            break
-        core = _irreducible(core, conflict_among)
-        out.append(tuple(_visit_label(inst, v) for v in core))
-        left = [v for v in left if v not in core]
-    return tuple(out)
+    try:
+        while len(out) < most:
+            core = conflict_among(left)
+            if not core:
+                break
+            out.append(core)
+            out[-1] = _irreducible(core, conflict_among)
+            left = [v for v in left if v not in out[-1]]
+    except KeyboardInterrupt:  # the sets found stand (the last perhaps not cut down)
+        pass
+    return tuple(tuple(_visit_label(inst, v) for v in core) for core in out)
 
 
 def _irreducible(core: list[int], conflict_among) -> list[int]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from ortools.sat.python import cp_model
 
 from models.base import DAYS
 from models.result import SolveParams
@@ -45,6 +47,16 @@ def test_cp_sat_names_the_visits_that_cannot_all_be_placed_together():
         assert formulation.unplaceable_together([0, 1], time_limit_s=10) == expected
 
 
+def test_a_ctrl_c_in_the_core_solve_is_raised_once_cp_sat_has_stopped(monkeypatch):
+    import scheduler.formulation as formulation_module
+
+    monkeypatch.setattr(formulation_module, "solve_stoppable",
+                        lambda solver, model: (cp_model.UNKNOWN, True))
+    inst = prepare(day_caseload(two_at_nine(1), 0))
+    with pytest.raises(KeyboardInterrupt):
+        Formulation(inst, Scope.everything(inst)).unplaceable_together([0, 1], time_limit_s=10)
+
+
 def test_the_sets_named_are_only_the_visits_that_clash():
     """Three visits at 09:00: with one worker any two of them clash, so the set named is a
     pair (the third fits alone); with two workers only all three clash."""
@@ -69,6 +81,23 @@ def test_a_core_with_a_visit_it_does_not_need_is_cut_down(monkeypatch):
     c = c.model_copy(update={"visits": (*c.visits, visit("VL", "A", "11:00"))})
     found = bound_day(c, 0, time_limit_s=10)
     assert found.conflicts == (("VA-Mon (A 09:00)", "VB-Mon (B 09:00)"),)
+
+
+def test_ctrl_c_while_sets_are_cut_down_keeps_the_set_found(monkeypatch):
+    """A Ctrl-C in the first test of the cutting down: the day keeps its proven bound and the
+    set as CP-SAT named it (here, loosely, every visit of the day), and asks nothing more."""
+    calls, exact = [], Formulation.unplaceable_together
+
+    def stopped(self, visits, **solve):
+        calls.append(visits)
+        if len(calls) > 1:
+            raise KeyboardInterrupt
+        return sorted(visits) if exact(self, visits, **solve) else None
+
+    monkeypatch.setattr(Formulation, "unplaceable_together", stopped)
+    found = bound_day(two_at_nine(1, customers="ABC"), 0, time_limit_s=10)
+    assert found.at_least == 2 and len(calls) == 2
+    assert found.conflicts == (("VA-Mon (A 09:00)", "VB-Mon (B 09:00)", "VC-Mon (C 09:00)"),)
 
 
 def test_a_visit_whose_removal_leaves_a_clash_is_dropped_and_one_not_tested_kept():

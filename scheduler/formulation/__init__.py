@@ -121,7 +121,8 @@ class Formulation:
                              workers: int = 1) -> list[int] | None:
         """Some of ``visits`` that no solution covers all together (CP-SAT's infeasible core
         under the assumption that each is covered; not necessarily the smallest such set), or
-        None when they can all be covered or the time ran out before CP-SAT knew."""
+        None when they can all be covered or the time ran out before CP-SAT knew. A Ctrl-C
+        during the solve raises KeyboardInterrupt once CP-SAT has stopped."""
         model = self.model.clone()
         model.clear_objective()
         covered = {v: model.get_bool_var_from_proto_index(self.vars.covered[v].index)
@@ -134,7 +135,9 @@ class Formulation:
         # with presolve on, OR-Tools 9.15 can name a literal that is no assumption
         # (google/or-tools#5141)
         solver.parameters.cp_model_presolve = False
-        status, _ = solve_stoppable(solver, model)
+        status, interrupted = solve_stoppable(solver, model)
+        if interrupted:
+            raise KeyboardInterrupt
         if status != cp_model.INFEASIBLE:
             return None
         by_index = {literal.index: v for v, literal in covered.items()}
