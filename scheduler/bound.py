@@ -140,7 +140,7 @@ def _conflicts(inst: Instance, most: int, time_limit_s: float, seed: int,
             core = conflict_among(left)
             if not core:
                 break
-            out.append(core)
+            out.append(core)  # as it is, if a Ctrl-C cuts the cutting down short
             out[-1] = _irreducible(core, conflict_among)
             left = [v for v in left if v not in out[-1]]
     except KeyboardInterrupt:  # the sets found stand (the last perhaps not cut down)
@@ -149,9 +149,9 @@ def _conflicts(inst: Instance, most: int, time_limit_s: float, seed: int,
 
 
 def _irreducible(core: list[int], conflict_among) -> list[int]:
-    """``core`` without each visit in turn whose removal leaves a set that still cannot all
-    be placed (``conflict_among`` gives such a subset, or None). A visit stays when the rest
-    fit together, or when the test ran out of time."""
+    """``core`` cut down: each visit in turn goes when the rest still cannot all be placed
+    (``conflict_among`` then gives that smaller set; None when they fit or it ran out of
+    time, and the visit stays)."""
     kept = list(core)
     for v in core:
         if v in kept and len(kept) > 1:

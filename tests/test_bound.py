@@ -48,9 +48,7 @@ def test_cp_sat_names_the_visits_that_cannot_all_be_placed_together():
 
 
 def test_a_ctrl_c_in_the_core_solve_is_raised_once_cp_sat_has_stopped(monkeypatch):
-    import scheduler.formulation as formulation_module
-
-    monkeypatch.setattr(formulation_module, "solve_stoppable",
+    monkeypatch.setattr("scheduler.formulation.solve_stoppable",
                         lambda solver, model: (cp_model.UNKNOWN, True))
     inst = prepare(day_caseload(two_at_nine(1), 0))
     with pytest.raises(KeyboardInterrupt):
