@@ -406,12 +406,7 @@ def critical_swap(search: Search) -> None:
         return
     v = rng.choice(stuck)
     c = int(inst.customer[v])
-    team = plan.team[c]
-    members = sorted(team, key=lambda w: (sum(team[w]), rng.random()))
-    leaving = members[0] if rng.random() < 0.7 else rng.choice(members)
-    released = search.take_out(
-        u for u in search.visits_of_customer[c] if leaving in plan.workers_of(u)
-    )
+    _, released = _release_member(search, c)
     ejected = [] if insert(plan, v, noise=rng) else _make_room(search, v)
     if plan.is_assigned(v):
         _put_back_in_team(search, c, released, set(plan.team[c]))
@@ -422,19 +417,27 @@ def shed_member(search: Search) -> None:
     """Take one member out of a customer's team (mostly the one with the fewest of its
     visits) and put their visits there back in other workers' runs: a member less (600
     points, more for an unfamiliar one) where the rest of the team has room."""
-    plan, inst, rng = search.plan, search.plan.inst, search.rng
-    c = rng.choice(search.customers)
-    team = plan.team[c]
-    if len(team) < 2:
+    plan, inst = search.plan, search.plan.inst
+    c = search.rng.choice(search.customers)
+    if len(plan.team[c]) < 2:
         return
+    leaving, released = _release_member(search, c)
+    theirs = {int(s) for u in released for s in inst.candidates[u]
+              if inst.shift_worker[s] == leaving}
+    search.recreate(released, blocked=theirs)
+
+
+def _release_member(search: Search, c: int) -> tuple[int, list[int]]:
+    """Take out customer c's visits of one team member (mostly the one with the fewest of
+    them); return that member and the visits."""
+    plan, rng = search.plan, search.rng
+    team = plan.team[c]
     members = sorted(team, key=lambda w: (sum(team[w]), rng.random()))
     leaving = members[0] if rng.random() < 0.7 else rng.choice(members)
     released = search.take_out(
         u for u in search.visits_of_customer[c] if leaving in plan.workers_of(u)
     )
-    theirs = {int(s) for u in released for s in inst.candidates[u]
-              if inst.shift_worker[s] == leaving}
-    search.recreate(released, blocked=theirs)
+    return leaving, released
 
 
 def _critical_waiting(plan: Plan) -> list[int]:
