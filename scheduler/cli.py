@@ -20,6 +20,9 @@ from scheduler.io import CaseloadError, CaseloadWarning, read_caseload
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 DEFAULT_CASELOAD = SAMPLES / "riverside"
 EXIT_BAD_INPUT = 2
+DEFAULT_TIME_LIMIT_S = 60.0
+ITERATIONS_TIME_LIMIT_S = 86_400.0
+"""With ``--iterations`` and no ``--time-limit``: a day, so that the budget ends the search."""
 
 
 @contextmanager
@@ -106,8 +109,9 @@ def schema() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("rota-out"),
               show_default=True, help="Folder for rota.csv, unassigned.csv and kpis.json.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Seconds to search; Ctrl-C stops early and keeps the best rota.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds to search (default 60, or a day with --iterations); Ctrl-C stops "
+                   "early and keeps the best rota.")
 @click.option("--seed", type=int, default=1, show_default=True,
               help="Random seed: the same seed, workers and iterations give the same rota.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
@@ -115,7 +119,8 @@ def schema() -> None:
 @click.option("--stall", type=click.FloatRange(min=0.1), default=None,
               help="Stop after this many seconds without improvement.")
 @click.option("--iterations", type=click.IntRange(min=0), default=None,
-              help="Stop after this many search iterations (exactly reproducible runs).")
+              help="Stop after this many search iterations (exactly reproducible runs, unless "
+                   "the time limit comes first).")
 def solve(caseload_path, out_dir, time_limit, seed, workers, stall, iterations) -> None:
     """Plan the week of CASELOAD and write the rota folder.
 
@@ -128,10 +133,13 @@ def solve(caseload_path, out_dir, time_limit, seed, workers, stall, iterations) 
     from scheduler.report import write_reports
 
     path = caseload_path or DEFAULT_CASELOAD
+    if time_limit is None:
+        time_limit = DEFAULT_TIME_LIMIT_S if iterations is None else ITERATIONS_TIME_LIMIT_S
     with user_errors():
         caseload = load(path)
     click.echo(f"planning {path} ({len(caseload.instances)} visits, "
-               f"{len(caseload.workers)} workers), up to {time_limit:g} s", err=True)
+               f"{len(caseload.workers)} workers), up to {time_limit:g} s"
+               + (f" or {iterations} iterations" if iterations is not None else ""), err=True)
     params = SolveParams(time_limit_s=time_limit, seed=seed, workers=workers, stall_s=stall,
                          iterations=iterations)
     with user_errors():

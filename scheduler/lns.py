@@ -50,7 +50,12 @@ have few visits each (a routing instance: one visit per customer), up to about R
 visits (capped by the NEAREST neighbours kept)."""
 
 SUBSOLVE_S = 0.5
-"""Time limit of one CP-SAT neighbourhood, seconds."""
+"""Time limit of one CP-SAT neighbourhood: deterministic seconds, and four times that of wall
+clock."""
+
+BUDGET_SUBSOLVE_WALL_S = 60.0
+"""The wall-clock limit of a CP-SAT neighbourhood under an iteration budget, seconds: only the
+deterministic limit may end it, so that a loaded machine makes the same moves."""
 
 PLACED_DRAWS = 8
 """Random draws over all visits for a placed one before listing the placed visits."""
@@ -210,7 +215,16 @@ class Search:
             plan.restore(self.best_state)
         if plan.objective() != self.best_objective:
             plan.restore(self.best_state)
+        if self._clock_cut_budget():
+            logger.warning("the time limit ended the search after %d of %d iterations: another "
+                           "run may differ", self.iteration, limits.iterations)
         self._report(time.monotonic() - origin)
+
+    def _clock_cut_budget(self) -> bool:
+        """Whether the deadline, not the iteration budget, ended the search."""
+        budget = self.limits.iterations
+        return (budget is not None and self.iteration < budget and not self.interrupted
+                and time.monotonic() >= self.limits.deadline)
 
     def _done(self, started: float, last_gain: float) -> bool:
         now = time.monotonic()
@@ -628,8 +642,9 @@ def _rebuild_exactly(search: Search, shifts: list[int], extra_visits: list[int])
     scope = scope_of(plan, shifts, extra_visits)
     if any(v in search.locked for v in scope.visits):
         return
+    wall_s = 4 * SUBSOLVE_S if search.limits.iterations is None else BUDGET_SUBSOLVE_WALL_S
     outcome = solve_scope(
-        plan, scope, time_limit_s=4 * SUBSOLVE_S, seed=search.seed + search.iteration,
+        plan, scope, time_limit_s=wall_s, seed=search.seed + search.iteration,
         deterministic_time=SUBSOLVE_S,
     )
     if outcome.routes:

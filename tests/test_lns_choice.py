@@ -12,10 +12,19 @@ from unittest import mock
 
 from models.objective import UNASSIGNED_CRITICAL
 from scheduler.construct import construct
+from scheduler.formulation import Outcome
 from scheduler.insertion import insert as _insert
 from scheduler.insertion import remove
 from scheduler.io import read_caseload
-from scheduler.lns import FOR_CRITICAL_VISITS, FOR_WAITING_VISITS, Limits, Search
+from scheduler.lns import (
+    BUDGET_SUBSOLVE_WALL_S,
+    FOR_CRITICAL_VISITS,
+    FOR_WAITING_VISITS,
+    SUBSOLVE_S,
+    Limits,
+    Search,
+    _rebuild_exactly,
+)
 from scheduler.plan import Plan
 from scheduler.prepare import prepare
 
@@ -93,3 +102,31 @@ def test_an_iteration_budget_gives_the_same_rota_whatever_the_timing():
 def _slow_insert(*args, **kwargs):
     time.sleep(0.0002)
     return _insert(*args, **kwargs)
+
+
+def test_a_search_says_when_the_clock_and_not_its_iteration_budget_ended_it(caplog):
+    search = search_of_tiny()
+    search.limits = Limits(deadline=time.monotonic() + 0.3, iterations=10**9, log_every_s=None)
+    search.run()
+    assert 0 < search.iteration < 10**9
+    assert f"after {search.iteration} of {10**9} iterations" in caplog.text
+
+    caplog.clear()
+    search = search_of_tiny()
+    search.limits = Limits(deadline=time.monotonic() + 60, iterations=50, log_every_s=None)
+    search.run()
+    assert search.iteration == 50 and "iterations: another" not in caplog.text
+
+
+def test_under_an_iteration_budget_only_the_deterministic_limit_ends_a_cp_sat_move():
+    """A loaded machine must not cut a CP-SAT neighbourhood short, or the moves would differ."""
+    walls, nothing_found = {}, Outcome("unknown", {}, {}, None, None, {}, 0.0)
+    for budget in (None, 100):
+        search = search_of_tiny()
+        search.limits = Limits(deadline=time.monotonic() + 60, iterations=budget)
+        with mock.patch("scheduler.lns.solve_scope", return_value=nothing_found) as solve:
+            _rebuild_exactly(search, [0], [])
+        walls[budget] = solve.call_args.kwargs
+    assert walls[None]["time_limit_s"] == 4 * SUBSOLVE_S
+    assert walls[100]["time_limit_s"] == BUDGET_SUBSOLVE_WALL_S
+    assert walls[None]["deterministic_time"] == walls[100]["deterministic_time"] == SUBSOLVE_S
