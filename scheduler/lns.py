@@ -12,6 +12,9 @@ Operators (each takes the search, changes the plan, and is undone if rejected):
   visits now, and put every visit of theirs back within it;
 - critical swap: a critical visit left out because its customer's team is full and busy:
   release a member and rebuild the team around the visit;
+- shed member: take one member out of a customer's team, their visits to other workers;
+- familiar member: hand an unfamiliar member's visits to a familiar worker outside the team,
+  clearing room in that worker's runs;
 - exact day: CP-SAT rebuilds the runs of a few neighbouring workers on one day, optimally
   within a fraction of a second (sequencing, timing, double-handed visits, caps);
 - exact unassigned: CP-SAT rebuilds the runs a visit left out could join, plus two
@@ -34,6 +37,7 @@ from models.objective import CONTINUITY_TERMS, UNASSIGNED_CRITICAL
 from scheduler.insertion import difficulty, insert, options, remove
 from scheduler.neighbourhood import apply_outcome, scope_of, solve_scope
 from scheduler.plan import Plan
+from scheduler.prepare import FORMER_WORKER, Instance
 from scheduler.teams import able_workers, available_minutes, planned_team
 
 logger = logging.getLogger(__name__)
@@ -180,6 +184,7 @@ class Search:
         self.locked = set(inst.pins)
         self.capacity = available_minutes(inst)
         self.customers = [c for c, visits in enumerate(self.visits_of_customer) if visits]
+        self.with_familiar = [c for c in self.customers if inst.familiar[c]]
         visits_per_customer = inst.n_visits / max(1, len(self.customers))
         self.max_ruin_customers = max(RUIN_CUSTOMERS, round(RUIN_VISITS / visits_per_customer))
         self.operators = dict(OPERATORS)
@@ -441,6 +446,45 @@ def shed_member(search: Search) -> None:
     search.recreate(released, blocked=theirs)
 
 
+def familiar_member(search: Search) -> None:
+    """Hand an unfamiliar team member's visits at a customer to a familiar worker (last
+    week's team or a named regular) outside the team now who has a shift at each of them:
+    clear their windows in that worker's runs, place them there, put what was cleared back
+    anywhere. Shedding a member cannot do this: the familiar worker's runs are full."""
+    plan, inst, rng = search.plan, search.plan.inst, search.rng
+    if not search.with_familiar:
+        return
+    c = rng.choice(search.with_familiar)
+    familiar, team = inst.familiar[c], plan.team[c]
+    strangers = [w for w in team if w not in familiar]
+    if not strangers:
+        return
+    leaving = rng.choice(strangers)
+    theirs = [u for u in search.visits_of_customer[c] if leaving in plan.workers_of(u)]
+    runs_of = _runs_at_each(inst, theirs, sorted(familiar.difference(team, {FORMER_WORKER})))
+    if not runs_of:
+        return
+    coming = rng.choice(sorted(runs_of))
+    released = search.take_out(theirs)
+    cleared = []
+    for u, shifts in zip(theirs, runs_of[coming]):
+        cleared += search.take_out(x for s in shifts for x in _in_window(plan, u, s))
+        insert(plan, u, noise=rng, shifts=shifts)
+    search.recreate([*released, *cleared])
+
+
+def _runs_at_each(inst: Instance, visits: list[int], workers: list[int]) -> dict[int, list]:
+    """For each worker with a candidate shift for every one of the visits: those shifts,
+    visit by visit."""
+    found = {}
+    for w in workers:
+        shifts = [[int(s) for s in inst.candidates[u] if inst.shift_worker[s] == w]
+                  for u in visits]
+        if all(shifts):
+            found[w] = shifts
+    return found
+
+
 def _release_member(search: Search, c: int) -> tuple[int, list[int]]:
     """Take out customer c's visits of one team member (mostly the one with the fewest of
     them); return that member and the visits."""
@@ -686,6 +730,7 @@ OPERATORS: dict[str, Callable[[Search], None]] = {
     "rebuild_customer": rebuild_customer,
     "critical_swap": critical_swap,
     "shed_member": shed_member,
+    "familiar_member": familiar_member,
     "exact_day": exact_day,
     "exact_unassigned": exact_unassigned,
 }

@@ -56,6 +56,10 @@ def banned(cid: str, wid: str) -> Preference:
     return Preference(customer_id=cid, worker_id=wid, kind="banned")
 
 
+def regular(cid: str, wid: str) -> Preference:
+    return Preference(customer_id=cid, worker_id=wid, kind="regular")
+
+
 def caseload(customers, visits, workers, availability, **fields) -> Caseload:
     """A caseload with the policy's windows set to exact times unless given."""
     policy = fields.pop("policy", Policy(window_before_min=0, window_after_min=0))

@@ -5,18 +5,20 @@ from __future__ import annotations
 import random
 import time
 
+from models.objective import UNFAMILIAR_WORKER
 from scheduler.insertion import insert
 from scheduler.lns import (
     Limits,
     Search,
     _placed_at_random,
     critical_swap,
+    familiar_member,
     shed_member,
     unassigned,
 )
 from scheduler.plan import Plan
 from scheduler.prepare import prepare
-from tests.builders import caseload, customer, shift, visit, worker
+from tests.builders import caseload, customer, regular, shift, visit, worker
 
 
 def test_a_critical_visit_takes_the_place_of_a_normal_one():
@@ -131,3 +133,46 @@ def test_a_member_the_team_cannot_do_without_leaves_a_visit_out_to_be_rolled_bac
     shed_member(Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10), seed=1))
     assert len(plan.team[0]) == 1 and len(plan.waiting) == 1
     assert plan.objective() > before
+
+
+def stranger_at_the_familiar_workers_time(familiar_free_at: str):
+    """C1's Monday visit V at 09:00 is in S's run; F, C1's named regular, is at C2's visit O at
+    09:00 if free then (anyone may take O). F is free ``familiar_free_at`` (its shift).
+    Everyone lives and works at one place, so travel costs nothing. Returns the plan after a
+    familiar_member move, its objective before, the visit index by id and the worker index by
+    id."""
+    c = caseload(
+        customers=[customer("C1"), customer("C2")],
+        visits=[visit("V", "C1", "09:00"), visit("O", "C2", "09:00")],
+        workers=[worker("S"), worker("F")],
+        availability=[shift("S", "08:00", "12:00"), shift("F", *familiar_free_at.split("-"))],
+        preferences=[regular("C1", "F")],
+    )
+    plan = Plan(prepare(c))
+    inst = plan.inst
+    index = {visit_id: v for v, visit_id in enumerate(inst.visit_ids)}
+    worker_of = {name: inst.worker_ids.index(name) for name in "SF"}
+    shift_of = {int(inst.shift_worker[s]): s for s in range(inst.n_shifts)}
+    assert insert(plan, index["V-Mon"], shifts=[shift_of[worker_of["S"]]])
+    insert(plan, index["O-Mon"], shifts=[shift_of[worker_of["F"]]])  # if F is free at 09:00
+    before = plan.objective()
+    familiar_member(Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10),
+                           seed=1))
+    return plan, before, index, worker_of
+
+
+def test_a_familiar_worker_busy_elsewhere_takes_over_from_a_stranger():
+    """F's O is cleared for V and goes to S: the same travel, the same team sizes, and C1's
+    unfamiliar member gone (900 points)."""
+    plan, before, index, worker_of = stranger_at_the_familiar_workers_time("08:00-12:00")
+    assert plan.workers_of(index["V-Mon"]) == [worker_of["F"]]
+    assert plan.workers_of(index["O-Mon"]) == [worker_of["S"]]
+    assert before - plan.objective() == plan.inst.weights[UNFAMILIAR_WORKER] == 900
+
+
+def test_a_familiar_worker_without_a_shift_at_the_visit_is_not_brought_in():
+    """F works 10:00-12:00 only (and O is left out): nothing to hand over, the plan stays as
+    it was."""
+    plan, before, index, worker_of = stranger_at_the_familiar_workers_time("10:00-12:00")
+    assert plan.workers_of(index["V-Mon"]) == [worker_of["S"]]
+    assert plan.objective() == before
