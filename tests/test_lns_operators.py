@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 
+from models import Pin
 from models.objective import UNFAMILIAR_WORKER
 from scheduler.insertion import insert
 from scheduler.lns import (
@@ -135,25 +136,32 @@ def test_a_member_the_team_cannot_do_without_leaves_a_visit_out_to_be_rolled_bac
     assert plan.objective() > before
 
 
-def stranger_at_the_familiar_workers_time(familiar_free_at: str):
+def stranger_at_the_familiar_workers_time(familiar_free_at: str, double_handed: bool = False,
+                                          pinned: tuple[Pin, ...] = ()):
     """C1's Monday visit V at 09:00 is in S's run; F, C1's named regular, is at C2's visit O at
-    09:00 if free then (anyone may take O). F is free ``familiar_free_at`` (its shift).
+    09:00 if free then (anyone may take O). F is free ``familiar_free_at`` (its shift). With
+    ``double_handed``, V needs two workers and P, C1's other regular, is S's partner there.
+    ``pinned`` pins are locked in the search.
     Everyone lives and works at one place, so travel costs nothing. Returns the plan after a
     familiar_member move, its objective before, the visit index by id and the worker index by
     id."""
     c = caseload(
         customers=[customer("C1"), customer("C2")],
-        visits=[visit("V", "C1", "09:00"), visit("O", "C2", "09:00")],
-        workers=[worker("S"), worker("F")],
-        availability=[shift("S", "08:00", "12:00"), shift("F", *familiar_free_at.split("-"))],
-        preferences=[regular("C1", "F")],
+        visits=[visit("V", "C1", "09:00", workers_required=1 + double_handed),
+                visit("O", "C2", "09:00")],
+        workers=[worker("S"), worker("F"), worker("P")],
+        availability=[shift("S", "08:00", "12:00"), shift("F", *familiar_free_at.split("-")),
+                      *([shift("P", "08:00", "12:00")] if double_handed else [])],
+        preferences=[regular("C1", "F"), regular("C1", "P")],
+        pinned=pinned,
     )
     plan = Plan(prepare(c))
     inst = plan.inst
     index = {visit_id: v for v, visit_id in enumerate(inst.visit_ids)}
-    worker_of = {name: inst.worker_ids.index(name) for name in "SF"}
+    worker_of = {name: inst.worker_ids.index(name) for name in "SFP"}
     shift_of = {int(inst.shift_worker[s]): s for s in range(inst.n_shifts)}
-    assert insert(plan, index["V-Mon"], shifts=[shift_of[worker_of["S"]]])
+    pair = ["S", "P"] if double_handed else ["S"]
+    assert insert(plan, index["V-Mon"], shifts=[shift_of[worker_of[w]] for w in pair])
     insert(plan, index["O-Mon"], shifts=[shift_of[worker_of["F"]]])  # if F is free at 09:00
     before = plan.objective()
     familiar_member(Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10),
@@ -174,5 +182,24 @@ def test_a_familiar_worker_without_a_shift_at_the_visit_is_not_brought_in():
     """F works 10:00-12:00 only (and O is left out): nothing to hand over, the plan stays as
     it was."""
     plan, before, index, worker_of = stranger_at_the_familiar_workers_time("10:00-12:00")
+    assert plan.workers_of(index["V-Mon"]) == [worker_of["S"]]
+    assert plan.objective() == before
+
+
+def test_a_familiar_worker_takes_over_from_a_stranger_beside_the_other_worker():
+    """V is double-handed, S and P: S's place goes to F, P stays, V keeps its start."""
+    plan, before, index, worker_of = stranger_at_the_familiar_workers_time(
+        "08:00-12:00", double_handed=True)
+    assert sorted(plan.workers_of(index["V-Mon"])) == sorted([worker_of["F"], worker_of["P"]])
+    assert plan.workers_of(index["O-Mon"]) == [worker_of["S"]]
+    assert before - plan.objective() == 900
+    assert plan.start[index["V-Mon"]] == 9 * 60
+
+
+def test_a_stranger_pinned_to_the_visit_stays():
+    """V is pinned to S: the move leaves the plan as it was (no second worker on V)."""
+    pin = Pin(visit_id="V-Mon", worker_id="S", start=9 * 60)
+    plan, before, index, worker_of = stranger_at_the_familiar_workers_time(
+        "08:00-12:00", pinned=(pin,))
     assert plan.workers_of(index["V-Mon"]) == [worker_of["S"]]
     assert plan.objective() == before
