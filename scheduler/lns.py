@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from models.objective import CONTINUITY_TERMS, UNASSIGNED_CRITICAL
-from scheduler.insertion import difficulty, insert, options, remove, remove_from_run
+from scheduler.insertion import difficulty, insert, options, remove
 from scheduler.neighbourhood import apply_outcome, scope_of, solve_scope
 from scheduler.plan import Plan
 from scheduler.prepare import FORMER_WORKER, Instance
@@ -465,14 +465,12 @@ def familiar_member(search: Search) -> None:
     if not runs_of or search.locked.intersection(theirs):
         return
     coming = rng.choice(sorted(runs_of))
-    for u in theirs:  # a double-handed visit keeps its other worker, and its start
-        remove_from_run(plan, u, next(s for s in plan.rows[u]
-                                      if inst.shift_worker[s] == leaving))
+    released = search.take_out(theirs)
     cleared = []
-    for u, shifts in zip(theirs, runs_of[coming]):
+    for u, shifts in zip(released, runs_of[coming]):
         cleared += search.take_out(x for s in shifts for x in _in_window(plan, u, s))
-        insert(plan, u, noise=rng, shifts=shifts)
-    search.recreate([*theirs, *cleared])
+        insert(plan, u, noise=rng, shifts=shifts)  # double-handed: fails here, paired below
+    search.recreate([*released, *cleared])
 
 
 def _runs_at_each(inst: Instance, visits: list[int], workers: list[int]) -> dict[int, list]:
