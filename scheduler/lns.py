@@ -461,21 +461,22 @@ def familiar_member(search: Search) -> None:
         return
     leaving = rng.choice(strangers)
     theirs = [u for u in search.visits_of_customer[c] if leaving in plan.workers_of(u)]
-    runs_of = _runs_at_each(inst, theirs, sorted(familiar.difference(team, {FORMER_WORKER})))
-    if not runs_of or search.locked.intersection(theirs):
+    shifts_of = _shifts_at_each(inst, theirs, sorted(familiar.difference(team, {FORMER_WORKER})))
+    if not shifts_of or search.locked.intersection(theirs):
         return
-    coming = rng.choice(sorted(runs_of))
+    coming = rng.choice(sorted(shifts_of))
     released = search.take_out(theirs)
     cleared = []
-    for u, shifts in zip(released, runs_of[coming]):
+    for u, shifts in zip(released, shifts_of[coming]):
         cleared += search.take_out(x for s in shifts for x in _in_window(plan, u, s))
         insert(plan, u, noise=rng, shifts=shifts)  # double-handed: fails here, paired below
     search.recreate([*released, *cleared])
 
 
-def _runs_at_each(inst: Instance, visits: list[int], workers: list[int]) -> dict[int, list]:
-    """For each worker with a candidate shift for every one of the visits: those shifts,
-    visit by visit."""
+def _shifts_at_each(inst: Instance, visits: list[int], workers: list[int]
+                    ) -> dict[int, list[list[int]]]:
+    """For each of the workers with a candidate shift for every one of the visits: their
+    shifts, visit by visit."""
     found = {}
     for w in workers:
         shifts = [[int(s) for s in inst.candidates[u] if inst.shift_worker[s] == w]

@@ -187,7 +187,8 @@ def test_a_familiar_worker_without_a_shift_at_the_visit_is_not_brought_in():
 
 
 def test_a_familiar_worker_takes_over_from_a_stranger_beside_the_other_worker():
-    """V is double-handed, S and P: S's place goes to F, P stays, V keeps its start."""
+    """V is double-handed, S and P: taken out whole, it is paired up again with F (whose
+    run was cleared) and P, at 09:00; O goes to S."""
     plan, before, index, worker_of = stranger_at_the_familiar_workers_time(
         "08:00-12:00", double_handed=True)
     assert sorted(plan.workers_of(index["V-Mon"])) == sorted([worker_of["F"], worker_of["P"]])
