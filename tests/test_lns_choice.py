@@ -18,6 +18,7 @@ from scheduler.insertion import remove
 from scheduler.io import read_caseload
 from scheduler.lns import (
     BUDGET_SUBSOLVE_WALL_S,
+    FOR_COMPLETE_ROTAS,
     FOR_CRITICAL_VISITS,
     FOR_WAITING_VISITS,
     SUBSOLVE_S,
@@ -68,6 +69,13 @@ def test_operators_for_left_out_visits_wait_until_a_visit_is_left_out():
     search = search_of_tiny()
     assert search.plan.unassigned_points == 0  # tiny: construction places everything
     assert not FOR_WAITING_VISITS & set(choices(search, 5_000))
+
+
+def test_operators_for_complete_rotas_wait_while_a_visit_is_left_out():
+    search = search_of_tiny()
+    assert set(choices(search, 5_000)) >= FOR_COMPLETE_ROTAS  # tiny: everything placed
+    remove(search.plan, 0)
+    assert not FOR_COMPLETE_ROTAS & set(choices(search, 5_000))
 
 
 def test_operators_for_critical_visits_wait_until_a_critical_one_is_left_out():
