@@ -105,8 +105,8 @@ FOR_CRITICAL_VISITS = frozenset({"critical_swap"})
 
 FOR_COMPLETE_ROTAS = frozenset({"familiar_member"})
 """Operators for a rota that places every visit: not chosen while a visit is left out (on L
-at 300 s, familiar_member chosen throughout left 1 visit out in 3 runs of 11, none in 13
-before it)."""
+at 300 s, familiar_member chosen throughout left 1 visit out in 3 runs of 11, none of the
+nine before it)."""
 
 
 @dataclass
