@@ -20,7 +20,6 @@ from scheduler.io import CaseloadError, CaseloadWarning, read_caseload
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 DEFAULT_CASELOAD = SAMPLES / "riverside"
 EXIT_BAD_INPUT = 2
-DEFAULT_TIME_LIMIT_S = 60.0
 ITERATIONS_TIME_LIMIT_S = 86_400.0
 """With ``--iterations`` and no ``--time-limit``: a day, so that the budget ends the search."""
 
@@ -131,6 +130,7 @@ def solve(caseload_path, out_dir, time_limit, seed, workers, stall, iterations) 
     from scheduler.io import write_caseload, write_rota
     from scheduler.kpi import compute_kpis
     from scheduler.report import write_reports
+    from scheduler.scenarios import DEFAULT_TIME_LIMIT_S
 
     path = caseload_path or DEFAULT_CASELOAD
     if time_limit is None:
