@@ -14,6 +14,7 @@ from scheduler.lns import (
     _placed_at_random,
     critical_swap,
     familiar_member,
+    merge_member,
     shed_member,
     unassigned,
 )
@@ -203,4 +204,61 @@ def test_a_stranger_pinned_to_the_visit_stays():
     plan, before, index, worker_of = stranger_at_the_familiar_workers_time(
         "08:00-12:00", pinned=(pin,))
     assert plan.workers_of(index["V-Mon"]) == [worker_of["S"]]
+    assert plan.objective() == before
+
+
+def two_members_and_a_neighbour(a_shift: str, pinned: tuple[Pin, ...] = ()):
+    """C1's Monday visits V1 at 09:00 and V2 at 11:00 are with A and B; A (free ``a_shift``)
+    also has C2's visit O at 11:00 if free then; B works 10:00-12:00, so cannot take V1.
+    Everyone lives and works at one place (no travel). Returns the plan after up to ten
+    merge_member moves (until C1's team is one worker), its objective before, the visit index
+    by id and the worker index by id."""
+    c = caseload(
+        customers=[customer("C1"), customer("C2")],
+        visits=[visit("V1", "C1", "09:00"), visit("V2", "C1", "11:00"),
+                visit("O", "C2", "11:00")],
+        workers=[worker("A"), worker("B")],
+        availability=[shift("A", *a_shift.split("-")), shift("B", "10:00", "12:00")],
+        pinned=pinned,
+    )
+    plan = Plan(prepare(c))
+    inst = plan.inst
+    index = {visit_id: v for v, visit_id in enumerate(inst.visit_ids)}
+    worker_of = {name: inst.worker_ids.index(name) for name in "AB"}
+    shift_of = {int(inst.shift_worker[s]): s for s in range(inst.n_shifts)}
+    assert insert(plan, index["V1-Mon"], shifts=[shift_of[worker_of["A"]]])
+    assert insert(plan, index["V2-Mon"], shifts=[shift_of[worker_of["B"]]])
+    insert(plan, index["O-Mon"], shifts=[shift_of[worker_of["A"]]])  # if A is free at 11:00
+    before = plan.objective()
+    search = Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10), seed=1)
+    for _ in range(10):  # the customer and the leaving member are drawn at random
+        merge_member(search)
+        if len(plan.team[0]) == 1:
+            break
+    return plan, before, index, worker_of
+
+
+def test_a_member_busy_elsewhere_takes_over_the_other_members_visit():
+    """B leaves C1: A's O is cleared for V2 and goes to B. C1 has one member, C2 still one:
+    600 points less, nothing else changes."""
+    plan, before, index, worker_of = two_members_and_a_neighbour("08:00-12:00")
+    assert plan.workers_of(index["V2-Mon"]) == [worker_of["A"]]
+    assert plan.workers_of(index["O-Mon"]) == [worker_of["B"]]
+    assert not plan.waiting
+    assert before - plan.objective() == plan.inst.weights["team_size"] == 600
+
+
+def test_no_member_is_merged_into_one_without_a_shift_at_its_visits():
+    """A works 08:00-10:00 (O is left out): neither member can take the other's visit, so the
+    plan stays as it was."""
+    plan, before, index, worker_of = two_members_and_a_neighbour("08:00-10:00")
+    assert plan.workers_of(index["V2-Mon"]) == [worker_of["B"]]
+    assert plan.objective() == before
+
+
+def test_a_member_pinned_to_a_visit_is_not_merged_away():
+    """V2 is pinned to B: the move leaves the plan as it was."""
+    pin = Pin(visit_id="V2-Mon", worker_id="B", start=11 * 60)
+    plan, before, index, worker_of = two_members_and_a_neighbour("08:00-12:00", pinned=(pin,))
+    assert plan.workers_of(index["V2-Mon"]) == [worker_of["B"]]
     assert plan.objective() == before
