@@ -38,6 +38,7 @@ from scheduler.insertion import difficulty, insert, options, remove
 from scheduler.neighbourhood import apply_outcome, scope_of, solve_scope
 from scheduler.plan import Plan
 from scheduler.prepare import FORMER_WORKER, Instance
+from scheduler.reform import team_bound_waiting
 from scheduler.teams import able_workers, available_minutes, planned_team
 
 logger = logging.getLogger(__name__)
@@ -103,10 +104,13 @@ FOR_WAITING_VISITS = frozenset({"unassigned", "exact_unassigned", "critical_swap
 FOR_CRITICAL_VISITS = frozenset({"critical_swap"})
 """Of those, the ones that only act on critical visits left out: not chosen while none is."""
 
-FOR_COMPLETE_ROTAS = frozenset({"familiar_member", "merge_member"})
-"""Operators for a rota that places every visit: not chosen while a visit is left out (on L
-at 300 s, familiar_member chosen throughout left 1 visit out in 3 runs of 11, none of the
-nine before it; merge_member, made in its image, was measured with the gate only)."""
+FOR_SETTLED_TEAMS = frozenset({"familiar_member", "merge_member"})
+"""Operators that reshape teams for continuity: not chosen while a visit is left out that
+re-forming the teams could place (``reform.team_bound_waiting``: a double-handed one, or one
+kept out by a full team while a worker outside it could come). On L at 300 s,
+familiar_member chosen throughout left 1 visit out in 3 runs of 11 (none of the nine before
+it). Waiting for a complete rota instead kept them out of riverside's search for good (2 of
+its visits no rota can place): 2.4 % higher objectives at 60 s (docs/engine.md)."""
 
 
 @dataclass
@@ -195,6 +199,8 @@ class Search:
         self.operators = dict(OPERATORS)
         weights = self.start_weights or dict.fromkeys(OPERATORS, 1.0)
         self.stats = {name: OperatorStats(weight=weights[name]) for name in self.operators}
+        self._settled_key: tuple[int, int] | None = None
+        self._settled = True
 
     # ------------------------------------------------------------------------- main loop
 
@@ -289,14 +295,24 @@ class Search:
                 stat.recent_gain = stat.recent_seconds = 0.0
         waiting = self.plan.unassigned_points > 0
         critical = waiting and any(_is_critical(self.plan, v) for v in self.plan.waiting)
+        settled = not waiting or self._teams_settled()
         names = [n for n in self.operators
                  if (waiting or n not in FOR_WAITING_VISITS)
                  and (critical or n not in FOR_CRITICAL_VISITS)
-                 and (not waiting or n not in FOR_COMPLETE_ROTAS)]
+                 and (settled or n not in FOR_SETTLED_TEAMS)]
         weights = [self.stats[n].weight for n in names]
         floor = TIME_SHARE_FLOOR * max(weights) if max(weights) > 0 else 1.0
         chances = [max(w, floor) / self._seconds_per_call(n) for n, w in zip(names, weights)]
         return self.rng.choices(names, chances)[0]
+
+    def _teams_settled(self) -> bool:
+        """Whether no visit left out is one re-forming the teams could place; worked out again
+        only when the visits left out change (their count or their points)."""
+        plan = self.plan
+        key = (plan.unassigned_points, len(plan.waiting))
+        if key != self._settled_key:
+            self._settled_key, self._settled = key, not team_bound_waiting(plan)
+        return self._settled
 
     def _seconds_per_call(self, name: str) -> float:
         stat = self.stats[name]

@@ -18,8 +18,8 @@ from scheduler.insertion import remove
 from scheduler.io import read_caseload
 from scheduler.lns import (
     BUDGET_SUBSOLVE_WALL_S,
-    FOR_COMPLETE_ROTAS,
     FOR_CRITICAL_VISITS,
+    FOR_SETTLED_TEAMS,
     FOR_WAITING_VISITS,
     SUBSOLVE_S,
     Limits,
@@ -71,11 +71,27 @@ def test_operators_for_left_out_visits_wait_until_a_visit_is_left_out():
     assert not FOR_WAITING_VISITS & set(choices(search, 5_000))
 
 
-def test_operators_for_complete_rotas_wait_while_a_visit_is_left_out():
+def test_team_reshaping_operators_wait_while_a_double_handed_visit_is_left_out():
     search = search_of_tiny()
-    assert set(choices(search, 5_000)) >= FOR_COMPLETE_ROTAS  # tiny: everything placed
-    remove(search.plan, 0)
-    assert not FOR_COMPLETE_ROTAS & set(choices(search, 5_000))
+    assert set(choices(search, 5_000)) >= FOR_SETTLED_TEAMS  # tiny: everything placed
+    remove(search.plan, search.plan.inst.visit_ids.index("V3-Mon"))  # hoist, two workers
+    assert not FOR_SETTLED_TEAMS & set(choices(search, 5_000))
+
+
+def test_team_reshaping_operators_wait_while_a_full_team_keeps_a_visit_out():
+    """C4's V4 (anyone may take it) is left out; C4's team is V7's worker. With C4's cap of
+    three, re-forming the teams has nothing to do, so they are chosen; with a cap of one, the
+    full team keeps V4 out while others could come, so they wait."""
+    search = search_of_tiny()
+    plan, inst = search.plan, search.plan.inst
+    v4 = inst.visit_ids.index("V4-Mon")
+    c4 = int(inst.customer[v4])
+    remove(plan, v4)
+    assert len(plan.team[c4]) == 1 and len(plan.tables.candidate_workers[v4]) == 3
+    assert set(choices(search, 5_000)) >= FOR_SETTLED_TEAMS
+    inst.team_cap[c4] = 1
+    search._settled_key = None  # the cache keys on the visits left out, not on caps
+    assert not FOR_SETTLED_TEAMS & set(choices(search, 5_000))
 
 
 def test_operators_for_critical_visits_wait_until_a_critical_one_is_left_out():
