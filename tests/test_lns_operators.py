@@ -137,6 +137,17 @@ def test_a_member_the_team_cannot_do_without_leaves_a_visit_out_to_be_rolled_bac
     assert plan.objective() > before
 
 
+def plan_with_indexes(c):
+    """An empty plan of caseload c, with the visit index by id, the worker index by id and
+    each worker's shift (one shift each in these cases)."""
+    plan = Plan(prepare(c))
+    inst = plan.inst
+    index = {visit_id: v for v, visit_id in enumerate(inst.visit_ids)}
+    worker_of = {name: w for w, name in enumerate(inst.worker_ids)}
+    shift_of = {int(inst.shift_worker[s]): s for s in range(inst.n_shifts)}
+    return plan, index, worker_of, shift_of
+
+
 def stranger_at_the_familiar_workers_time(familiar_free_at: str, double_handed: bool = False,
                                           pinned: tuple[Pin, ...] = ()):
     """C1's Monday visit V at 09:00 is in S's run; F, C1's named regular, is at C2's visit O at
@@ -156,11 +167,7 @@ def stranger_at_the_familiar_workers_time(familiar_free_at: str, double_handed: 
         preferences=[regular("C1", "F"), regular("C1", "P")],
         pinned=pinned,
     )
-    plan = Plan(prepare(c))
-    inst = plan.inst
-    index = {visit_id: v for v, visit_id in enumerate(inst.visit_ids)}
-    worker_of = {name: inst.worker_ids.index(name) for name in "SFP"}
-    shift_of = {int(inst.shift_worker[s]): s for s in range(inst.n_shifts)}
+    plan, index, worker_of, shift_of = plan_with_indexes(c)
     pair = ["S", "P"] if double_handed else ["S"]
     assert insert(plan, index["V-Mon"], shifts=[shift_of[worker_of[w]] for w in pair])
     insert(plan, index["O-Mon"], shifts=[shift_of[worker_of["F"]]])  # if F is free at 09:00
@@ -221,11 +228,7 @@ def two_members_and_a_neighbour(a_shift: str, pinned: tuple[Pin, ...] = ()):
         availability=[shift("A", *a_shift.split("-")), shift("B", "10:00", "12:00")],
         pinned=pinned,
     )
-    plan = Plan(prepare(c))
-    inst = plan.inst
-    index = {visit_id: v for v, visit_id in enumerate(inst.visit_ids)}
-    worker_of = {name: inst.worker_ids.index(name) for name in "AB"}
-    shift_of = {int(inst.shift_worker[s]): s for s in range(inst.n_shifts)}
+    plan, index, worker_of, shift_of = plan_with_indexes(c)
     assert insert(plan, index["V1-Mon"], shifts=[shift_of[worker_of["A"]]])
     assert insert(plan, index["V2-Mon"], shifts=[shift_of[worker_of["B"]]])
     insert(plan, index["O-Mon"], shifts=[shift_of[worker_of["A"]]])  # if A is free at 11:00
