@@ -110,7 +110,7 @@ re-forming the teams could place (``reform.team_bound_waiting``: a double-handed
 kept out by a full team while a worker outside it could come). On L at 300 s,
 familiar_member chosen throughout left 1 visit out in 3 runs of 11 (none of the nine before
 it). Waiting for a complete rota instead kept them out of riverside's search for good (2 of
-its visits no rota can place): 2.4 % higher objectives at 60 s (docs/engine.md)."""
+its visits no rota can place); running there, they end 1.8 % lower at 60 s (docs/engine.md)."""
 
 
 @dataclass
