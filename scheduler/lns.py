@@ -481,12 +481,9 @@ def familiar_member(search: Search) -> None:
     strangers = [w for w in team if w not in familiar]
     if not strangers:
         return
-    leaving = rng.choice(strangers)
-    theirs = [u for u in search.visits_of_customer[c] if leaving in plan.workers_of(u)]
-    shifts_of = _shifts_at_each(inst, theirs, sorted(familiar.difference(team, {FORMER_WORKER})))
-    if not shifts_of or search.locked.intersection(theirs):
-        return
-    _hand_over(search, theirs, shifts_of[rng.choice(sorted(shifts_of))])
+    theirs = _visits_with(search, c, rng.choice(strangers))
+    _hand_over(search, theirs,
+               _shifts_at_each(inst, theirs, sorted(familiar.difference(team, {FORMER_WORKER}))))
 
 
 def merge_member(search: Search) -> None:
@@ -500,26 +497,27 @@ def merge_member(search: Search) -> None:
     if len(team) < 2:
         return
     leaving = _leaving_member(search, c)
-    theirs = [u for u in search.visits_of_customer[c] if leaving in plan.workers_of(u)]
-    shifts_of = _shifts_at_each(inst, theirs, sorted(set(team) - {leaving}))
-    if not shifts_of or search.locked.intersection(theirs):
-        return
-    _hand_over(search, theirs, shifts_of[rng.choice(sorted(shifts_of))])
+    theirs = _visits_with(search, c, leaving)
+    _hand_over(search, theirs, _shifts_at_each(inst, theirs, sorted(set(team) - {leaving})))
 
 
-def _hand_over(search: Search, visits: list[int], shifts_of_each: list[list[int]]) -> None:
-    """Take the visits out (pinned ones stay), clear each one's window in its given shifts'
-    runs and place it there, then put back what was cleared and anything still out anywhere
-    (a double-handed visit taken out whole is paired up there)."""
+def _hand_over(search: Search, visits: list[int], shifts_of: dict[int, list[list[int]]]
+               ) -> None:
+    """Hand the visits (a leaving member's at one customer) to one worker of ``shifts_of``
+    (worker -> their shifts, visit by visit), chosen at random: take the visits out, clear
+    each one's window in its shifts' runs and place it there, then put back what was cleared
+    and anything still out anywhere (a double-handed visit taken out whole is paired up
+    there). Nothing is done if no worker is given or a visit is pinned."""
     plan, rng = search.plan, search.rng
-    released = search.take_out(visits)
+    if not shifts_of or search.locked.intersection(visits):
+        return
+    coming = rng.choice(sorted(shifts_of))
+    search.take_out(visits)
     cleared = []
-    for u, shifts in zip(visits, shifts_of_each):
-        if u not in released:  # pinned
-            continue
+    for u, shifts in zip(visits, shifts_of[coming]):
         cleared += search.take_out(x for s in shifts for x in _in_window(plan, u, s))
         insert(plan, u, noise=rng, shifts=shifts)  # double-handed: fails here, paired below
-    search.recreate([*released, *cleared])
+    search.recreate([*visits, *cleared])
 
 
 def _shifts_at_each(inst: Instance, visits: list[int], workers: list[int]
@@ -538,12 +536,13 @@ def _shifts_at_each(inst: Instance, visits: list[int], workers: list[int]
 def _release_member(search: Search, c: int) -> tuple[int, list[int]]:
     """Take out customer c's visits of one team member (mostly the one with the fewest of
     them); return that member and the visits."""
-    plan = search.plan
     leaving = _leaving_member(search, c)
-    released = search.take_out(
-        u for u in search.visits_of_customer[c] if leaving in plan.workers_of(u)
-    )
-    return leaving, released
+    return leaving, search.take_out(_visits_with(search, c, leaving))
+
+
+def _visits_with(search: Search, c: int, w: int) -> list[int]:
+    """Customer c's visits that worker w is on."""
+    return [u for u in search.visits_of_customer[c] if w in search.plan.workers_of(u)]
 
 
 def _leaving_member(search: Search, c: int) -> int:
