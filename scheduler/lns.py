@@ -199,8 +199,6 @@ class Search:
         self.operators = dict(OPERATORS)
         weights = self.start_weights or dict.fromkeys(OPERATORS, 1.0)
         self.stats = {name: OperatorStats(weight=weights[name]) for name in self.operators}
-        self._settled_key: tuple[int, int] | None = None
-        self._settled = True
 
     # ------------------------------------------------------------------------- main loop
 
@@ -295,7 +293,7 @@ class Search:
                 stat.recent_gain = stat.recent_seconds = 0.0
         waiting = self.plan.unassigned_points > 0
         critical = waiting and any(_is_critical(self.plan, v) for v in self.plan.waiting)
-        settled = not waiting or self._teams_settled()
+        settled = not waiting or not team_bound_waiting(self.plan)  # a few µs: not cached
         names = [n for n in self.operators
                  if (waiting or n not in FOR_WAITING_VISITS)
                  and (critical or n not in FOR_CRITICAL_VISITS)
@@ -304,15 +302,6 @@ class Search:
         floor = TIME_SHARE_FLOOR * max(weights) if max(weights) > 0 else 1.0
         chances = [max(w, floor) / self._seconds_per_call(n) for n, w in zip(names, weights)]
         return self.rng.choices(names, chances)[0]
-
-    def _teams_settled(self) -> bool:
-        """Whether no visit left out is one re-forming the teams could place; worked out again
-        only when the visits left out change (their count or their points)."""
-        plan = self.plan
-        key = (plan.unassigned_points, len(plan.waiting))
-        if key != self._settled_key:
-            self._settled_key, self._settled = key, not team_bound_waiting(plan)
-        return self._settled
 
     def _seconds_per_call(self, name: str) -> float:
         stat = self.stats[name]
