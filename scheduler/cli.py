@@ -200,15 +200,15 @@ def check(caseload_path: Path, rota_dir: Path) -> None:
     Prints the violations grouped by rule, the recomputed objective with its breakdown and a
     VALID/INVALID line. Exit code 0 valid, 1 violations, 2 unreadable input.
     """
-    from scheduler.io import read_rota, rota_row_numbers
+    from scheduler.io import read_rota
     from scheduler.runs import build_runs
     from scheduler.validate import objective, report_text, validate
 
     with user_errors():
         caseload = load(caseload_path)
-        rota, _ = read_rota(rota_dir)
+        rota, _, row_numbers = read_rota(rota_dir)
     runs = build_runs(caseload, rota)
-    violations = validate(caseload, rota, runs=runs, row_numbers=rota_row_numbers(rota_dir))
+    violations = validate(caseload, rota, runs=runs, row_numbers=row_numbers)
     total, breakdown = objective(caseload, rota, runs=runs)
     click.echo(report_text(violations, total, breakdown))
     sys.exit(1 if violations else 0)
@@ -242,7 +242,7 @@ def bound_command(caseload_path, rota_dir, time_limit, seed, workers) -> None:
     path = caseload_path or DEFAULT_CASELOAD
     with user_errors():
         caseload = load(path)
-        rota = read_rota(rota_dir)[0] if rota_dir is not None else None
+        rota = read_rota(rota_dir).rota if rota_dir is not None else None
     bounds = week_bounds(caseload, time_limit, seed, workers)
     left_out = None if rota is None else Counter(u.day for u in rota.unassigned)
     click.echo(bounds_text(bounds, left_out, str(rota_dir) if rota_dir else "the rota"))
@@ -337,7 +337,7 @@ def report(rota_dir: Path, caseload_path: Path | None) -> None:
     marked INVALID; the violations are printed and the exit code is 1. Exit code 2: unreadable
     input, nothing written.
     """
-    from scheduler.io import read_rota, rota_row_numbers
+    from scheduler.io import read_rota
     from scheduler.io.rota_io import KPIS_FILE
     from scheduler.kpi import compute_kpis
     from scheduler.report import write_reports
@@ -346,10 +346,10 @@ def report(rota_dir: Path, caseload_path: Path | None) -> None:
     from scheduler.validate import objective, report_text, validate
 
     with user_errors():
-        rota, kpis = read_rota(rota_dir)
+        rota, kpis, row_numbers = read_rota(rota_dir)
         caseload = load(rota_caseload_path(rota_dir, caseload_path))
     runs = build_runs(caseload, rota)
-    violations = validate(caseload, rota, runs=runs, row_numbers=rota_row_numbers(rota_dir))
+    violations = validate(caseload, rota, runs=runs, row_numbers=row_numbers)
     if kpis is None:
         kpis = compute_kpis(caseload, rota, runs=runs)
         write_text(rota_dir / KPIS_FILE, json.dumps(kpis, indent=1) + "\n")
@@ -394,7 +394,7 @@ def explain(caseload_path: Path, rota_dir: Path | None, visit_id: str | None) ->
                 str(rota_dir), None, "", "missing_rota",
                 "no rota folder here: pass --rota DIR, or run `rota solve CASELOAD --out DIR` "
                 "first")])
-        rota, _ = read_rota(rota_dir)
+        rota = read_rota(rota_dir).rota
         if visit_id is not None and visit_id not in caseload.instance_by_id:
             raise CaseloadError([InputProblem(
                 "--visit", None, "", "unknown_visit", _unknown_visit_text(caseload, visit_id))])

@@ -617,7 +617,7 @@ def validate(
     runs
         ``build_runs(caseload, rota, travel)`` when the caller has it already.
     row_numbers
-        ``rota_row_numbers(folder)`` for a rota read from files that may hold blank lines;
+        ``read_rota(folder).row_numbers`` for a rota read from files that may hold blank lines;
         otherwise rows are numbered in order from FIRST_ROW.
 
     Returns

@@ -440,7 +440,7 @@ def test_rota_round_trip_and_row_order(tmp_path):
     assert rows[4]["end"] == "24:00"
     with (tmp_path / "unassigned.csv").open() as stream:
         assert [r["visit_id"] for r in csv.DictReader(stream)] == ["V8-Mon", "V9-Sat"]
-    rota, read_kpis = read_rota(tmp_path)
+    rota, read_kpis, _ = read_rota(tmp_path)
     assert read_kpis == kpis
     assert sorted(rota.assignments, key=repr) == sorted(shuffled, key=repr)
     assert sorted(rota.unassigned, key=repr) == sorted(unassigned, key=repr)
@@ -452,19 +452,19 @@ def test_rota_round_trip_and_row_order(tmp_path):
 def test_rota_travel_km_is_written_to_the_metre(tmp_path):
     write_rota(Rota(assignments=(_row("V1", "W1", "Mon", "08:00", "08:30", 5, 1.23456),)),
                tmp_path)
-    rota, kpis = read_rota(tmp_path)
+    rota, kpis, _ = read_rota(tmp_path)
     assert rota.assignments[0].travel_km == 1.235
     assert kpis is None
 
 
 def test_rota_without_kpis_or_rows(tmp_path):
     write_rota(Rota(), tmp_path)
-    assert read_rota(tmp_path) == (Rota(), None)
+    assert read_rota(tmp_path)[:2] == (Rota(), None)
     assert not (tmp_path / "kpis.json").exists()
 
 
 def test_previous_rota_is_read_like_a_rota(tmp_path, full):
     # previous_rota.csv is last week's rota.csv: the same rows, the same model
     write_rota(Rota(assignments=full.previous_rota), tmp_path)
-    rota, _ = read_rota(tmp_path)
+    rota = read_rota(tmp_path).rota
     assert set(rota.assignments) == set(full.previous_rota)

@@ -142,7 +142,7 @@ def test_ctrl_c_stops_the_search_with_the_best_rota_written(tmp_path: Path, work
     assert done.returncode == 0, done.stderr[-2000:]
     assert seconds < 40
     assert "interrupted" in done.stderr
-    rota, _ = read_rota(out)
+    rota = read_rota(out).rota
     assert validate(read_caseload(caseload), rota) == []
 
 
@@ -156,7 +156,7 @@ def test_ctrl_c_in_a_caseload_of_parts_stops_the_parts_not_started_yet_too(tmp_p
     assert done.returncode == 0, done.stderr[-2000:]
     assert "3 independent parts" in done.stderr
     assert seconds < 20
-    rota, _ = read_rota(out)
+    rota = read_rota(out).rota
     caseload = read_caseload(shire)
     assert validate(caseload, rota) == []
     listed = {a.visit_id for a in rota.assignments} | {u.visit_id for u in rota.unassigned}

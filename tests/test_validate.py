@@ -286,7 +286,7 @@ def test_a_bad_row_is_named_by_its_spreadsheet_row(tmp_path):
     write_rota(rota, tmp_path / "rota")
     lines = (tmp_path / "rota" / "rota.csv").read_text().splitlines()
     row = next(n for n, line in enumerate(lines, start=1) if ",W9," in line)  # header = 1
-    [violation] = [v for v in validate(make_caseload(), read_rota(tmp_path / "rota")[0])
+    [violation] = [v for v in validate(make_caseload(), read_rota(tmp_path / "rota").rota)
                    if v.rule == "unknown_id"]
     assert violation.entities == {"worker": "W9", "row": f"rota.csv:{row}"}
 

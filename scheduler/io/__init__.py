@@ -7,5 +7,4 @@ from scheduler.io.errors import CaseloadError as CaseloadError
 from scheduler.io.errors import CaseloadWarning as CaseloadWarning
 from scheduler.io.errors import InputProblem as InputProblem
 from scheduler.io.rota_io import read_rota as read_rota
-from scheduler.io.rota_io import rota_row_numbers as rota_row_numbers
 from scheduler.io.rota_io import write_rota as write_rota

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -51,7 +51,17 @@ def write_rota(rota: Rota, folder: str | Path, kpis: dict[str, Any] | None = Non
         write_text(folder / KPIS_FILE, json.dumps(kpis, indent=1) + "\n")
 
 
-def read_rota(folder: str | Path) -> tuple[Rota, dict[str, Any] | None]:
+class RotaFolder(NamedTuple):
+    """A rota folder as read: the rota, its kpis.json (None when absent) and the spreadsheet
+    row number of each data row of rota.csv and unassigned.csv, by file name (blank lines a
+    hand edit may have left are skipped but counted)."""
+
+    rota: Rota
+    kpis: dict[str, Any] | None
+    row_numbers: dict[str, list[int]]
+
+
+def read_rota(folder: str | Path) -> RotaFolder:
     """Read a rota folder (ours or another tool's) and its kpis.json if present.
 
     Raises
@@ -62,14 +72,15 @@ def read_rota(folder: str | Path) -> tuple[Rota, dict[str, Any] | None]:
     folder = Path(folder)
     problems: list[InputProblem] = []
     tables = {}
+    row_numbers = {}
     for name, model in ((ROTA_FILE, Assignment), (UNASSIGNED_FILE, UnassignedVisit)):
         path = folder / name
         if not path.is_file():
             problems.append(InputProblem(str(path), None, "", "missing_file", "file not found"))
             continue
-        columns, records, row_numbers = read_csv_records(path)
+        columns, records, row_numbers[name] = read_csv_records(path)
         parsed = parse_rows(TableSpec(name, name, model), records, columns, str(path),
-                            row_numbers.__getitem__)
+                            row_numbers[name].__getitem__)
         problems += parsed.problems
         tables[name] = tuple(parsed.rows)
     kpis = None
@@ -81,11 +92,5 @@ def read_rota(folder: str | Path) -> tuple[Rota, dict[str, Any] | None]:
             problems.append(InputProblem(str(kpi_path), None, "", "bad_json", f"not JSON: {exc}"))
     if problems:
         raise CaseloadError(problems)
-    return Rota(assignments=tables[ROTA_FILE], unassigned=tables[UNASSIGNED_FILE]), kpis
-
-
-def rota_row_numbers(folder: str | Path) -> dict[str, list[int]]:
-    """Spreadsheet row number of each data row of rota.csv and unassigned.csv, by file name,
-    counting the blank lines a hand edit may have left (``read_rota`` skips them)."""
-    return {name: read_csv_records(Path(folder) / name)[2]
-            for name in (ROTA_FILE, UNASSIGNED_FILE)}
+    rota = Rota(assignments=tables[ROTA_FILE], unassigned=tables[UNASSIGNED_FILE])
+    return RotaFolder(rota, kpis, row_numbers)
