@@ -6,8 +6,9 @@ mostly stay out. A caseload searched by one process (each independent part of a 
 ``--workers 1``) gets the same here: after a first leg of a LEGS-th of the time, while such a
 visit is left out and the time left holds a reform and another leg, CP-SAT re-forms the teams
 on one thread (for REFORM_SHARE of the time, at most REFORM_MAX_S seconds), then the search
-goes on from the re-formed plan. The legs follow one annealing schedule and carry the operator
-weights over; the best plan found is kept. A leg that starts with no such visit left out runs
+goes on from the re-formed plan; the team operators wait for a reform only in a leg that one
+may follow. The legs follow one annealing schedule and carry the operator weights over; the
+best plan found is kept. A leg that starts with no such visit left out runs
 to the end; so does the whole search of a caseload where none can ever be (no double-handed
 visit, no customer with more visits than their team cap), or where the reform's time is too
 short for its model (SECONDS_PER_FREE_VISIT).
@@ -73,9 +74,10 @@ def search_in_legs(
             if limits.deadline - end < leg_s:
                 end = limits.deadline
             cooling = ((now - began) / total, min(1.0, (end - began) / total))
-            search = Search(plan, rng, replace(limits, deadline=end, cooling=cooling), seed=seed,
-                            progress=progress, start_weights=record.weights,
-                            iteration=record.iterations)
+            reform_ahead = may_reform and limits.deadline - end >= reform_s + leg_s
+            leg_limits = replace(limits, deadline=end, cooling=cooling, reform_ahead=reform_ahead)
+            search = Search(plan, rng, leg_limits, seed=seed, progress=progress,
+                            start_weights=record.weights, iteration=record.iterations)
             search.run()
             plan = search.plan
             record.add(search)

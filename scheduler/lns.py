@@ -107,10 +107,12 @@ FOR_CRITICAL_VISITS = frozenset({"critical_swap"})
 FOR_SETTLED_TEAMS = frozenset({"familiar_member", "merge_member"})
 """Operators that reshape teams for continuity: not chosen while a visit is left out that
 re-forming the teams could place (``reform.team_bound_waiting``: a double-handed one, or one
-kept out by a full team while a worker outside it could come). On L at 300 s,
-familiar_member chosen throughout left 1 visit out in 3 runs of 11 (none of the nine before
-it). Waiting for a complete rota instead kept them out of riverside's search for good (2 of
-its visits no rota can place); running there, they end 1.8 % lower at 60 s (docs/engine.md)."""
+kept out by a full team while a worker outside it could come) and a reform may yet come
+(``Limits.reform_ahead``). On L at 300 s, familiar_member chosen throughout left 1 visit out
+in 3 runs of 11 (none of the nine before it). Waiting for a complete rota instead kept them
+out of riverside's search for good (2 of its visits no rota can place); running there, they
+end 1.8 % lower at 60 s. Where no reform can come they run: L at 30 s ends 2.7 % lower with
+as many visits left out, shire at 60 s 0.9 % lower (docs/engine.md)."""
 
 
 @dataclass
@@ -129,6 +131,9 @@ class Limits:
     began: float | None = None
     """When the whole search began (time.monotonic()): progress reports count from it (None:
     from this search's own start)."""
+    reform_ahead: bool = False
+    """Whether the teams may be re-formed after this search (scheduler/legs.py,
+    scheduler/parallel.py): only then do the team operators wait for it (FOR_SETTLED_TEAMS)."""
 
 
 @dataclass(frozen=True)
@@ -293,7 +298,8 @@ class Search:
                 stat.recent_gain = stat.recent_seconds = 0.0
         waiting = self.plan.unassigned_points > 0
         critical = waiting and any(_is_critical(self.plan, v) for v in self.plan.waiting)
-        settled = not waiting or not team_bound_waiting(self.plan)  # a few µs: not cached
+        settled = (not waiting or not self.limits.reform_ahead
+                   or not team_bound_waiting(self.plan))  # a few µs: not cached
         names = [n for n in self.operators
                  if (waiting or n not in FOR_WAITING_VISITS)
                  and (critical or n not in FOR_CRITICAL_VISITS)

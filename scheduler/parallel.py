@@ -12,7 +12,8 @@ double-handed teams (and any full team that leaves a visit out) in the second pr
 (scheduler/reform.py) when such a visit is left out there (when not, in the first other plan
 with one) and the phase (own lines, or together) has room for the reform and a search after
 it (in a short phase, only a model small enough for the time left: ``_reform_times``). CP-SAT
-then runs on a thread per process while the processes wait.
+then runs on a thread per process while the processes wait. In a leg that no reform can
+follow, the team operators no longer wait for one (``Limits.reform_ahead``).
 
 Used for a caseload that is one part (independent parts already run one per core) when more
 than one worker is allowed and the search is time-limited; an iteration budget keeps the
@@ -30,7 +31,7 @@ import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from scheduler.construct import construct
@@ -109,6 +110,7 @@ def cooperative_search(
     reporter.report(best.objective, board.placed(best.state), 0)
     lines = [_Line(best.state)] + [_Line(None) for _ in range(processes - 1)]
     on_own_until = started + _time_on_own(limits.deadline - started)
+    free = len(free_visits(plan))  # about as many in every plan: the double-handed customers'
     reform = False
     try:
         with ProcessPoolExecutor(processes, initializer=_start_process,
@@ -135,6 +137,8 @@ def cooperative_search(
                         break
                     now = time.monotonic()
                 leg_limits = schedule.leg(now, times[1] if reform else 0.0)
+                leg_limits = replace(leg_limits, reform_ahead=_reform_may_follow(
+                    leg_limits.deadline, on_own_until, schedule, free))
                 board.reset(best, _calls(totals))
                 futures = [
                     pool.submit(_leg, line.state, seed * 1009 + leg * processes + k, leg_limits,
@@ -197,6 +201,16 @@ def _reform_times(
         return None
     needed, after = free * SECONDS_PER_FREE_VISIT, total_s / 4
     return (needed, after) if needed + after <= room_s else None
+
+
+def _reform_may_follow(end: float, on_own_until: float, schedule: _Schedule, free: int) -> bool:
+    """Whether a reform of ``free`` visits could come after a leg ending at ``end`` (a time of
+    time.monotonic()), in the rest of its phase or in the next (the processes follow their own
+    lines until ``on_own_until``): the team operators wait for one only then."""
+    total_s = schedule.deadline - schedule.started
+    rooms = ([schedule.deadline - end] if end >= on_own_until
+             else [on_own_until - end, schedule.deadline - on_own_until])
+    return any(_reform_times(free, room, total_s) is not None for room in rooms)
 
 
 def _time_on_own(total_s: float) -> float:

@@ -22,9 +22,11 @@ class IdleSearch(Search):
     """A search that finds no move: it waits for its deadline with the plan as it was."""
 
     legs_run: ClassVar[list[tuple[float, float]]] = []
+    reform_ahead: ClassVar[list[bool]] = []
 
     def run(self) -> None:
         IdleSearch.legs_run.append(self.limits.cooling)
+        IdleSearch.reform_ahead.append(self.limits.reform_ahead)
         self.best_objective, self.best_state = self.plan.objective(), self.plan.copy_state()
         time.sleep(max(0.0, self.limits.deadline - time.monotonic()))
 
@@ -34,7 +36,7 @@ def test_a_reform_between_legs_places_what_the_search_could_not(monkeypatch, cap
     the reform after the first leg can place it, and the plan it leaves is kept."""
     c, plan, _visit_at, _ = stuck_case()
     monkeypatch.setattr(legs, "Search", IdleSearch)
-    IdleSearch.legs_run = []
+    IdleSearch.legs_run, IdleSearch.reform_ahead = [], []
     caplog.set_level("INFO")
     limits = Limits(deadline=time.monotonic() + 2.0, log_every_s=None)
     best = legs.search_in_legs(plan, random.Random(1), limits, seed=1)
@@ -44,6 +46,7 @@ def test_a_reform_between_legs_places_what_the_search_could_not(monkeypatch, cap
     first, then = IdleSearch.legs_run  # one leg, a reform, and the rest as one leg
     assert first[0] < 0.01 and 0.2 < first[1] < 0.3  # a quarter of the schedule
     assert then[1] == 1.0
+    assert IdleSearch.reform_ahead == [True, False]  # the team operators wait in the first only
 
 
 def test_no_reform_when_its_time_is_too_short_for_its_model(monkeypatch, caplog):
@@ -52,13 +55,14 @@ def test_no_reform_when_its_time_is_too_short_for_its_model(monkeypatch, caplog)
     _, plan, visit_at, _ = stuck_case()
     monkeypatch.setattr(legs, "Search", IdleSearch)
     monkeypatch.setattr(legs, "SECONDS_PER_FREE_VISIT", 1.0)
-    IdleSearch.legs_run = []
+    IdleSearch.legs_run, IdleSearch.reform_ahead = [], []
     caplog.set_level("INFO")
     limits = Limits(deadline=time.monotonic() + 2.0, log_every_s=None)
     best = legs.search_in_legs(plan, random.Random(1), limits, seed=1)
     assert best.unassigned_visits() == [visit_at["D-Tue"]]
     assert "re-form" not in caplog.text
     assert len(IdleSearch.legs_run) == 1
+    assert IdleSearch.reform_ahead == [False]  # no reform to wait for
 
 
 def test_the_real_search_in_legs_completes_the_stuck_rota_with_progress_in_order():

@@ -32,10 +32,11 @@ from scheduler.prepare import prepare
 TINY = Path(__file__).resolve().parents[1] / "data" / "samples" / "tiny"
 
 
-def search_of_tiny() -> Search:
+def search_of_tiny(reform_ahead: bool = False) -> Search:
     plan = Plan(prepare(read_caseload(TINY)))
     construct(plan, random.Random(1))
-    return Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 60), seed=1)
+    limits = Limits(deadline=time.monotonic() + 60, reform_ahead=reform_ahead)
+    return Search(plan, random.Random(1), limits, seed=1)
 
 
 def choices(search: Search, n: int) -> Counter:
@@ -72,17 +73,23 @@ def test_operators_for_left_out_visits_wait_until_a_visit_is_left_out():
 
 
 def test_team_reshaping_operators_wait_while_a_double_handed_visit_is_left_out():
-    search = search_of_tiny()
+    search = search_of_tiny(reform_ahead=True)
     assert set(choices(search, 5_000)) >= FOR_SETTLED_TEAMS  # tiny: everything placed
     remove(search.plan, search.plan.inst.visit_ids.index("V3-Mon"))  # hoist, two workers
     assert not FOR_SETTLED_TEAMS & set(choices(search, 5_000))
+
+
+def test_team_reshaping_operators_wait_for_a_reform_only_if_one_may_come():
+    search = search_of_tiny(reform_ahead=False)
+    remove(search.plan, search.plan.inst.visit_ids.index("V3-Mon"))
+    assert set(choices(search, 5_000)) >= FOR_SETTLED_TEAMS
 
 
 def test_team_reshaping_operators_wait_while_a_full_team_keeps_a_visit_out():
     """C4's V4 (anyone may take it) is left out; C4's team is V7's worker. With C4's cap of
     three, re-forming the teams has nothing to do, so they are chosen; with a cap of one, the
     full team keeps V4 out while others could come, so they wait."""
-    search = search_of_tiny()
+    search = search_of_tiny(reform_ahead=True)
     plan, inst = search.plan, search.plan.inst
     v4 = inst.visit_ids.index("V4-Mon")
     c4 = int(inst.customer[v4])

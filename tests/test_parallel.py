@@ -175,3 +175,20 @@ def test_a_short_phase_re_forms_only_a_model_small_enough_for_its_time():
     assert parallel._reform_times(504, 26.0, 30.0) is None
     assert parallel._reform_times(100, 12.5, 30.0) == pytest.approx((5.0, 7.5))
     assert parallel._reform_times(100, 12.4, 30.0) is None
+
+
+def test_the_team_operators_wait_only_in_a_leg_that_a_reform_may_follow():
+    """A 300 s search on its own lines until 150 s: every leg ending with 50 s left, in its
+    phase or in the next, may be followed by a full reform; one ending with less only by a
+    model small enough. In a 30 s search L's 504 freed visits never fit, riverside's 145 do
+    until 15.25 s (7.25 s of CP-SAT and 7.5 s of search after it)."""
+    long = parallel._Schedule(started=0.0, deadline=300.0, temperature=Temperature(1.0, 0.0))
+    assert parallel._reform_may_follow(100.0, 150.0, long, free=504)
+    assert parallel._reform_may_follow(140.0, 150.0, long, free=504)  # in the second phase
+    assert parallel._reform_may_follow(250.0, 150.0, long, free=504)
+    assert not parallel._reform_may_follow(250.1, 150.0, long, free=504)
+    assert not parallel._reform_may_follow(240.0, 260.0, long, free=504)  # 20 s, then 40 s
+    short = parallel._Schedule(started=0.0, deadline=30.0, temperature=Temperature(1.0, 0.0))
+    assert not parallel._reform_may_follow(3.75, 0.0, short, free=504)
+    assert parallel._reform_may_follow(15.25, 0.0, short, free=145)
+    assert not parallel._reform_may_follow(15.3, 0.0, short, free=145)
