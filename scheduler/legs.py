@@ -8,10 +8,10 @@ visit is left out and the time left holds a reform and another leg, CP-SAT re-fo
 on one thread (for REFORM_SHARE of the time, at most REFORM_MAX_S seconds), then the search
 goes on from the re-formed plan; the team operators wait for a reform only in a leg that one
 may follow. The legs follow one annealing schedule and carry the operator weights over; the
-best plan found is kept. A leg that starts with no such visit left out runs
-to the end; so does the whole search of a caseload where none can ever be (no double-handed
-visit, no customer with more visits than their team cap), or where the reform's time is too
-short for its model (SECONDS_PER_FREE_VISIT).
+best plan found is kept. A leg that starts with no such visit left out runs to the end; so
+does the whole search of a caseload where none can ever be (no double-handed visit, no
+customer with more visits than their team cap), or where the reform's time is too short for
+its model (SECONDS_PER_FREE_VISIT).
 """
 
 from __future__ import annotations
