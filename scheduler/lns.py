@@ -111,8 +111,9 @@ kept out by a full team while a worker outside it could come) and a reform may y
 (``Limits.reform_ahead``). On L at 300 s, familiar_member chosen throughout left 1 visit out
 in 3 runs of 11 (none of the nine before it). Waiting for a complete rota instead kept them
 out of riverside's search for good (2 of its visits no rota can place); running there, they
-end 1.8 % lower at 60 s. Where no reform can come they run: L at 30 s ends 2.7 % lower with
-as many visits left out, shire at 60 s 0.9 % lower (docs/engine.md)."""
+end 1.8 % lower at 60 s. Where no reform can come they run: shire at 60 s ends 0.9 % lower,
+and L at 30 s ended 2.7 % lower with as many visits left out before its search re-formed
+(docs/engine.md)."""
 
 
 @dataclass

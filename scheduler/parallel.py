@@ -11,9 +11,10 @@ From the second leg on, before every other leg, the coordinator re-forms the wee
 double-handed teams (and any full team that leaves a visit out) in the second process's plan
 (scheduler/reform.py) when such a visit is left out there (when not, in the first other plan
 with one) and the phase (own lines, or together) has room for the reform and a search after
-it (in a short phase, only a model small enough for the time left: ``_reform_times``). CP-SAT
-then runs on a thread per process while the processes wait. In a leg that no reform can
-follow, the team operators no longer wait for one (``Limits.reform_ahead``).
+it (in a short phase, only a model small enough for the time left, if need be one that frees
+only the customers with a visit left out: ``_reform_times``). CP-SAT then runs on a thread per
+process while the processes wait. In a leg that no reform can follow, the team operators do
+not wait for one (``Limits.reform_ahead``).
 
 Used for a caseload that is one part (independent parts already run one per core) when more
 than one worker is allowed and the search is time-limited; an iteration budget keeps the
@@ -33,6 +34,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import NamedTuple
 
 from scheduler.construct import construct
 from scheduler.lns import (
@@ -91,6 +93,15 @@ class _Best:
     weights: dict[str, float] | None = None
 
 
+class _ReformTimes(NamedTuple):
+    """A reform's CP-SAT seconds, the seconds of search after it at least, and whether its
+    model frees only the customers with a visit left out (``reform.free_visits``)."""
+
+    solve_s: float
+    search_s: float
+    waiting_only: bool = False
+
+
 def cooperative_search(
     plan: Plan,
     processes: int,
@@ -110,7 +121,7 @@ def cooperative_search(
     reporter.report(best.objective, board.placed(best.state), 0)
     lines = [_Line(best.state)] + [_Line(None) for _ in range(processes - 1)]
     on_own_until = started + _time_on_own(limits.deadline - started)
-    free = len(free_visits(plan))  # about as many in every plan: the double-handed customers'
+    smallest = len(free_visits(plan, waiting_only=True))  # the smallest reform: an estimate
     reform = False
     try:
         with ProcessPoolExecutor(processes, initializer=_start_process,
@@ -125,20 +136,20 @@ def cooperative_search(
                 phase_end = on_own_until if now < on_own_until else limits.deadline
                 allowed = leg >= 1 and not reform and processes > 1
                 k = _line_to_reform(plan, lines) if allowed else None
-                times = _reform_times(None if k is None else len(free_visits(plan)),
+                times = _reform_times(None if k is None else _model_sizes(plan),
                                       phase_end - now, limits.deadline - started)
                 reform = allowed and times is not None
                 if reform and k is not None:
                     lines[k], interrupted = _reformed(
-                        plan, lines[k], seed * 1009 + leg, processes, times[0],
+                        plan, lines[k], seed * 1009 + leg, processes, times,
                         while_waiting=lambda: reporter.tick(*board.best()))
                     if interrupted:
                         logger.warning("interrupted: keeping the best rota found so far")
                         break
                     now = time.monotonic()
-                leg_limits = schedule.leg(now, times[1] if reform else 0.0)
+                leg_limits = schedule.leg(now, times.search_s if reform else 0.0)
                 leg_limits = replace(leg_limits, reform_ahead=_reform_may_follow(
-                    leg_limits.deadline, on_own_until, schedule, free))
+                    leg_limits.deadline, on_own_until, schedule, smallest))
                 board.reset(best, _calls(totals))
                 futures = [
                     pool.submit(_leg, line.state, seed * 1009 + leg * processes + k, leg_limits,
@@ -159,17 +170,19 @@ def cooperative_search(
 
 
 def _reformed(
-    plan: Plan, line: _Line, seed: int, workers: int, time_limit_s: float = REFORM_S,
+    plan: Plan, line: _Line, seed: int, workers: int,
+    times: _ReformTimes = _ReformTimes(REFORM_S, REFORM_SEARCH_S),
     while_waiting: Callable[[], None] | None = None,
 ) -> tuple[_Line, bool]:
     """``line`` after re-forming its plan's teams (scheduler/reform.py), with CP-SAT on
-    ``workers`` threads for up to ``time_limit_s`` (the search processes wait meanwhile;
+    ``workers`` threads for up to ``times.solve_s`` (the search processes wait meanwhile;
     ``plan`` is used as scratch), and whether Ctrl-C stopped CP-SAT (the line is then
     unchanged). ``while_waiting`` is called during the solve (the progress reports go on)."""
     plan.restore(line.state)
     if not team_bound_waiting(plan):
         return line, False
-    if reform_teams(plan, time_limit_s, seed, workers, while_waiting).interrupted:
+    if reform_teams(plan, times.solve_s, seed, workers, while_waiting,
+                    waiting_only=times.waiting_only).interrupted:
         return line, True
     return _Line(plan.copy_state(), line.weights), False
 
@@ -186,31 +199,42 @@ def _line_to_reform(plan: Plan, lines: list[_Line]) -> int | None:
     return None
 
 
+def _model_sizes(plan: Plan) -> tuple[int, int]:
+    """The visits a reform of ``plan`` frees: in the full model, and in the model of the
+    customers with a visit left out only."""
+    return len(free_visits(plan)), len(free_visits(plan, waiting_only=True))
+
+
 def _reform_times(
-    free: int | None, room_s: float, total_s: float,
-) -> tuple[float, float] | None:
-    """(CP-SAT seconds, seconds of search after it at least) for a reform that frees ``free``
-    visits (None: no line to re-form) with ``room_s`` left in the phase of a search of
-    ``total_s``: REFORM_S and REFORM_SEARCH_S when both fit (a leg that could re-form, whether
-    or not a line needs it); in a shorter phase, a model small enough gets
-    SECONDS_PER_FREE_VISIT a visit and a quarter of the search's time after it (riverside at
-    30 s: 7 s; L's 504 visits would need 25 s); None when nothing fits."""
+    sizes: tuple[int, int] | None, room_s: float, total_s: float,
+) -> _ReformTimes | None:
+    """The times of a reform whose models free ``sizes`` visits (``_model_sizes``; None: no
+    line to re-form) with ``room_s`` left in the phase of a search of ``total_s``: REFORM_S
+    and REFORM_SEARCH_S when both fit (a leg that could re-form, whether or not a line needs
+    it). In a shorter phase, the larger model that fits gets SECONDS_PER_FREE_VISIT a visit
+    and a quarter of the search's time after it (riverside at 30 s: the full model, 145
+    visits, 7 s; on L the full model's 504 visits would need 25 s, so only the customers with
+    a visit left out are freed, 47-128 visits); None when neither fits."""
     if room_s >= REFORM_S + REFORM_SEARCH_S:
-        return REFORM_S, REFORM_SEARCH_S
-    if free is None:
+        return _ReformTimes(REFORM_S, REFORM_SEARCH_S)
+    if sizes is None:
         return None
-    needed, after = free * SECONDS_PER_FREE_VISIT, total_s / 4
-    return (needed, after) if needed + after <= room_s else None
+    after = total_s / 4
+    for free, waiting_only in zip(sizes, (False, True)):
+        needed = free * SECONDS_PER_FREE_VISIT
+        if needed + after <= room_s:
+            return _ReformTimes(needed, after, waiting_only)
+    return None
 
 
 def _reform_may_follow(end: float, on_own_until: float, schedule: _Schedule, free: int) -> bool:
-    """Whether a reform of ``free`` visits could come after a leg ending at ``end`` (a time of
-    time.monotonic()), in the rest of its phase or in the next (the processes follow their own
-    lines until ``on_own_until``): the team operators wait for one only then."""
+    """Whether a reform freeing ``free`` visits could come after a leg ending at ``end`` (a
+    time of time.monotonic()), in the rest of its phase or in the next (the processes follow
+    their own lines until ``on_own_until``): the team operators wait for one only then."""
     total_s = schedule.deadline - schedule.started
     rooms = ([schedule.deadline - end] if end >= on_own_until
              else [on_own_until - end, schedule.deadline - on_own_until])
-    return any(_reform_times(free, room, total_s) is not None for room in rooms)
+    return any(_reform_times((free, free), room, total_s) is not None for room in rooms)
 
 
 def _time_on_own(total_s: float) -> float:

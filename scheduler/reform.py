@@ -6,9 +6,10 @@ the customer's week, and so other double-handed customers' teams in turn. Now an
 single-handed visit of a customer whose small team is full. Small moves do not make that change;
 this model makes it for all of them at once:
 
-- free: every visit of every customer with double-handed visits, and of every customer with a
-  single-handed visit left out while their team is full (its workers, its start in its window,
-  the customer's team within its cap);
+- free: every visit of every customer with double-handed visits (in a short search, of those
+  with one left out only), and of every customer with a single-handed visit left out while
+  their team is full (its workers, its start in its window, the customer's team within its
+  cap);
 - fixed: every other visit, at its worker and start, unless it is taken out to make room (a
   small cost, TAKE_OUT_POINTS, if it has another place to go in the plan as it stands, a large
   one, STRANDED_POINTS, if not; pinned visits never are);
@@ -115,16 +116,19 @@ def reform_teams(
     seed: int,
     workers: int = 1,
     while_waiting: Callable[[], None] | None = None,
+    waiting_only: bool = False,
 ) -> Reform:
     """Solve the model above from the plan as it stands, with CP-SAT on ``workers`` threads,
     and apply its solution (see the module docstring); the plan stays valid throughout.
     Nothing is done unless ``team_bound_waiting``. ``while_waiting`` is called every 0.1 s
-    or so during the solve (progress reports). The start and the outcome are logged."""
+    or so during the solve (progress reports); ``waiting_only`` frees only the customers
+    with a visit left out (``free_visits``). The start and the outcome are logged."""
     if not team_bound_waiting(plan):
         return Reform()
-    logger.info("re-forming the teams: up to %.0f s of CP-SAT on %d thread(s)", time_limit_s,
-                workers)
-    model = _Model(plan, free_visits(plan))
+    free = free_visits(plan, waiting_only)
+    logger.info("re-forming the teams: up to %.0f s of CP-SAT on %d thread(s), %d visits free",
+                time_limit_s, workers, len(free))
+    model = _Model(plan, free)
     solution, interrupted = model.solve(time_limit_s, seed, workers, while_waiting)
     if interrupted:
         return Reform(interrupted=True)
@@ -146,12 +150,16 @@ def reform_teams(
     return Reform(len(changed), len(taken_out), left_out)
 
 
-def free_visits(plan: Plan) -> list[int]:
+def free_visits(plan: Plan, waiting_only: bool = False) -> list[int]:
     """Every unpinned visit of the customers with a single-handed visit left out by a full
-    team, then of the double-handed customers, up to MAX_FREE_VISITS."""
+    team, then of the double-handed customers (with ``waiting_only``, only those with a
+    double-handed visit left out: a smaller model for a short search), up to MAX_FREE_VISITS."""
     inst, free = plan.inst, []
     capped = _capped_waiting(plan)
-    for c in capped + [c for c in double_handed_customers(inst) if c not in capped]:
+    waiting = {int(inst.customer[v]) for v in plan.waiting if inst.required[v] > 1}
+    double_handed = [c for c in double_handed_customers(inst)
+                     if c not in capped and (c in waiting or not waiting_only)]
+    for c in capped + double_handed:
         visits = [v for v in plan.visits_of_customer[c] if v not in inst.pins]
         if len(free) + len(visits) > MAX_FREE_VISITS:
             break

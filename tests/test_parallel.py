@@ -166,22 +166,23 @@ def test_ctrl_c_in_a_caseload_of_parts_stops_the_parts_not_started_yet_too(tmp_p
 def test_a_short_phase_re_forms_only_a_model_small_enough_for_its_time():
     """With room for REFORM_S and REFORM_SEARCH_S, a leg may re-form as before; in a shorter
     phase only a model whose freed visits fit SECONDS_PER_FREE_VISIT each, with a quarter of
-    the search after it (riverside's 145 freed visits at 30 s; not L's 504)."""
-    full = (parallel.REFORM_S, parallel.REFORM_SEARCH_S)
-    assert parallel._reform_times(504, 50.0, 300.0) == full
+    the search after it: the full model if it fits (riverside's 145 freed visits at 30 s),
+    else the customers with a visit left out (L's 504 visits do not fit, its 100 do)."""
+    full = (parallel.REFORM_S, parallel.REFORM_SEARCH_S, False)
+    assert parallel._reform_times((504, 100), 50.0, 300.0) == full
     assert parallel._reform_times(None, 50.0, 300.0) == full
     assert parallel._reform_times(None, 49.9, 300.0) is None
-    assert parallel._reform_times(145, 26.0, 30.0) == pytest.approx((7.25, 7.5))
-    assert parallel._reform_times(504, 26.0, 30.0) is None
-    assert parallel._reform_times(100, 12.5, 30.0) == pytest.approx((5.0, 7.5))
-    assert parallel._reform_times(100, 12.4, 30.0) is None
+    assert parallel._reform_times((145, 22), 26.0, 30.0) == pytest.approx((7.25, 7.5, False))
+    assert parallel._reform_times((504, 100), 26.0, 30.0) == pytest.approx((5.0, 7.5, True))
+    assert parallel._reform_times((504, 100), 12.5, 30.0) == pytest.approx((5.0, 7.5, True))
+    assert parallel._reform_times((504, 100), 12.4, 30.0) is None
 
 
 def test_the_team_operators_wait_only_in_a_leg_that_a_reform_may_follow():
     """A 300 s search on its own lines until 150 s: every leg ending with 50 s left, in its
     phase or in the next, may be followed by a full reform; one ending with less only by a
-    model small enough. In a 30 s search L's 504 freed visits never fit, riverside's 145 do
-    until 15.25 s (7.25 s of CP-SAT and 7.5 s of search after it)."""
+    model small enough. In a 30 s search 504 freed visits never fit, 145 do until 15.25 s
+    (7.25 s of CP-SAT and 7.5 s of search after it)."""
     long = parallel._Schedule(started=0.0, deadline=300.0, temperature=Temperature(1.0, 0.0))
     assert parallel._reform_may_follow(100.0, 150.0, long, free=504)
     assert parallel._reform_may_follow(140.0, 150.0, long, free=504)  # in the second phase

@@ -9,7 +9,7 @@ from scheduler.extract import to_rota
 from scheduler.insertion import insert
 from scheduler.plan import Plan
 from scheduler.prepare import prepare
-from scheduler.reform import Reform, _place, reform_teams, team_bound_waiting
+from scheduler.reform import Reform, _place, free_visits, reform_teams, team_bound_waiting
 from scheduler.validate import validate
 from tests.builders import banned, caseload, customer, shift, visit, worker
 from tests.child import run_python
@@ -119,6 +119,31 @@ def test_a_single_handed_visit_a_full_team_keeps_out_is_placed_by_a_new_team():
     assert plan.workers_of(visit_at["A1-Tue"]) == [worker_at["W2"]]
     assert (reform.changed, reform.left_out) == (2, 0)
     assert validate(c, to_rota(plan, c)) == []
+
+
+def test_the_smaller_model_frees_only_the_customers_with_a_visit_left_out():
+    """stranded_case: A's D-Tue is left out; B and E have no double-handed visit, so both
+    models free A's two visits. With another double-handed customer F whose visits are all
+    placed, the full model frees F's too and the smaller one does not."""
+    _, plan, visit_at, _ = stranded_case()
+    a_visits = [visit_at["D-Mon"], visit_at["D-Tue"]]
+    assert sorted(free_visits(plan)) == sorted(free_visits(plan, waiting_only=True)) == a_visits
+    c = caseload(
+        customers=[customer("A", km=1, max_team_size=2), customer("F", km=2)],
+        visits=[visit("D", "A", "18:00", 30, days="Mon;Tue", workers_required=2),
+                visit("H", "F", "09:00", 30, workers_required=2)],
+        workers=[worker("W1"), worker("W2"), worker("W3")],
+        availability=[shift("W1", "08:00", "20:00", day="Mon-Tue"),
+                      shift("W2", "08:00", "20:00"),
+                      shift("W3", "08:00", "12:00")],
+    )
+    plan = Plan(prepare(c))
+    visit_at, _ = _indices(plan)
+    assert insert(plan, visit_at["H-Mon"])
+    assert insert(plan, visit_at["D-Mon"], shifts=_shifts_of(plan, 0, "W1", "W2"))
+    assert not insert(plan, visit_at["D-Tue"])
+    assert sorted(free_visits(plan)) == sorted(visit_at[v] for v in ("D-Mon", "D-Tue", "H-Mon"))
+    assert sorted(free_visits(plan, waiting_only=True)) == [visit_at["D-Mon"], visit_at["D-Tue"]]
 
 
 def test_a_full_team_starts_no_reform_when_nobody_outside_it_could_come():
