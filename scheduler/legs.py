@@ -62,11 +62,15 @@ def search_in_legs(
                   and len(free_visits(plan)) * SECONDS_PER_FREE_VISIT <= reform_s)
     limits = replace(limits, began=began, temperature=starting_temperature(plan))
     record = _Record(plan.objective(), plan.copy_state())
+
+    def reform_fits(at: float) -> bool:
+        """Whether a reform and a leg after it fit between ``at`` and the deadline."""
+        return may_reform and limits.deadline - at >= reform_s + leg_s
+
     try:
         for leg in itertools.count():
             now = time.monotonic()
-            if (leg and may_reform and team_bound_waiting(plan)
-                    and limits.deadline - now >= reform_s + leg_s):
+            if leg and reform_fits(now) and team_bound_waiting(plan):
                 if _reformed(plan, reform_s, seed + leg):
                     break
                 now = time.monotonic()
@@ -74,8 +78,8 @@ def search_in_legs(
             if limits.deadline - end < leg_s:
                 end = limits.deadline
             cooling = ((now - began) / total, min(1.0, (end - began) / total))
-            reform_ahead = may_reform and limits.deadline - end >= reform_s + leg_s
-            leg_limits = replace(limits, deadline=end, cooling=cooling, reform_ahead=reform_ahead)
+            leg_limits = replace(limits, deadline=end, cooling=cooling,
+                                 reform_ahead=reform_fits(end))
             search = Search(plan, rng, leg_limits, seed=seed, progress=progress,
                             start_weights=record.weights, iteration=record.iterations)
             search.run()
