@@ -11,8 +11,8 @@ From the second leg on, before every other leg, the coordinator re-forms the wee
 double-handed teams (and any full team that leaves a visit out) in the second process's plan
 (scheduler/reform.py) when such a visit is left out there (when not, in the first other plan
 with one) and the phase (own lines, or together) has room for the reform and a search after
-it (in a short phase, only a model small enough for the time left, if need be one that frees
-only the customers with a visit left out: ``_reform_times``). CP-SAT then runs on a thread per
+it (in a short phase, only a model small enough for the time left, if need be the smaller one
+around the visits left out: ``_reform_times``). CP-SAT then runs on a thread per
 process while the processes wait. In a leg that no reform can follow, the team operators do
 not wait for one (``Limits.reform_ahead``).
 
@@ -95,11 +95,11 @@ class _Best:
 
 class _ReformTimes(NamedTuple):
     """A reform's CP-SAT seconds, the seconds of search after it at least, and whether its
-    model frees only the customers with a visit left out (``reform.free_visits``)."""
+    model is the smaller one around the visits left out (``reform.free_visits``)."""
 
     solve_s: float
     search_s: float
-    waiting_only: bool = False
+    around_waiting: bool = False
 
 
 def cooperative_search(
@@ -121,7 +121,7 @@ def cooperative_search(
     reporter.report(best.objective, board.placed(best.state), 0)
     lines = [_Line(best.state)] + [_Line(None) for _ in range(processes - 1)]
     on_own_until = started + _time_on_own(limits.deadline - started)
-    smallest = len(free_visits(plan, waiting_only=True))  # the smallest reform: an estimate
+    smallest = len(free_visits(plan, around_waiting=True))  # the smallest reform: an estimate
     reform = False
     try:
         with ProcessPoolExecutor(processes, initializer=_start_process,
@@ -182,7 +182,7 @@ def _reformed(
     if not team_bound_waiting(plan):
         return line, False
     if reform_teams(plan, times.solve_s, seed, workers, while_waiting,
-                    waiting_only=times.waiting_only).interrupted:
+                    around_waiting=times.around_waiting).interrupted:
         return line, True
     return _Line(plan.copy_state(), line.weights), False
 
@@ -200,9 +200,9 @@ def _line_to_reform(plan: Plan, lines: list[_Line]) -> int | None:
 
 
 def _model_sizes(plan: Plan) -> tuple[int, int]:
-    """The visits a reform of ``plan`` frees: in the full model, and in the model of the
-    customers with a visit left out only."""
-    return len(free_visits(plan)), len(free_visits(plan, waiting_only=True))
+    """The visits a reform of ``plan`` frees: in the full model, and in the smaller one
+    around the visits left out."""
+    return len(free_visits(plan)), len(free_visits(plan, around_waiting=True))
 
 
 def _reform_times(
@@ -213,17 +213,17 @@ def _reform_times(
     and REFORM_SEARCH_S when both fit (a leg that could re-form, whether or not a line needs
     it). In a shorter phase, the larger model that fits gets SECONDS_PER_FREE_VISIT a visit
     and a quarter of the search's time after it (riverside at 30 s: the full model, 145
-    visits, 7 s; on L the full model's 504 visits would need 25 s, so only the customers with
-    a visit left out are freed, 47-128 visits); None when neither fits."""
+    visits, 7 s; on L the full model's 504 visits would need 25 s, so the smaller one
+    around the visits left out is used, 170-300 visits); None when neither fits."""
     if room_s >= REFORM_S + REFORM_SEARCH_S:
         return _ReformTimes(REFORM_S, REFORM_SEARCH_S)
     if sizes is None:
         return None
     after = total_s / 4
-    for free, waiting_only in zip(sizes, (False, True)):
+    for free, around_waiting in zip(sizes, (False, True)):
         needed = free * SECONDS_PER_FREE_VISIT
         if needed + after <= room_s:
-            return _ReformTimes(needed, after, waiting_only)
+            return _ReformTimes(needed, after, around_waiting)
     return None
 
 

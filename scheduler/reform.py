@@ -7,9 +7,9 @@ single-handed visit of a customer whose small team is full. Small moves do not m
 this model makes it for all of them at once:
 
 - free: every visit of every customer with double-handed visits (in a short search, of those
-  with one left out only), and of every customer with a single-handed visit left out while
-  their team is full (its workers, its start in its window, the customer's team within its
-  cap);
+  with one left out only, and the other double-handed visits near theirs in time of day), and
+  of every customer with a single-handed visit left out while their team is full (its
+  workers, its start in its window, the customer's team within its cap);
 - fixed: every other visit, at its worker and start, unless it is taken out to make room (a
   small cost, TAKE_OUT_POINTS, if it has another place to go in the plan as it stands, a large
   one, STRANDED_POINTS, if not; pinned visits never are);
@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from models.base import MINUTES_PER_DAY
 from scheduler.insertion import difficulty, insert, options, remove
 from scheduler.plan import Plan
 from scheduler.prepare import Instance, travel_out_back
@@ -64,6 +65,13 @@ freed), 15 s on one thread in a search of 60 s left more visits out than no refo
 1-3), while 30 s in a search of 300 s left fewer (2 and 0 against 4 and 1, seeds 1-2); on
 shire's parts (11 to 80 visits freed, 4 to 14 s allowed, each reform done in under a second)
 the search left 4 visits out instead of 7 to 9 (seeds 1-3)."""
+
+NEAR_MIN = 30
+"""The smaller model also frees the other customers' double-handed visits within this many
+minutes (time of day, any day) of a double-handed visit left out: the workers able to come
+then are mostly held by those. On L at 30 s (seeds 1-12) that left 1.2 visits out on average
+and 3 runs complete, against 4.4 and none without; 60 minutes freed about as many visits
+(0.9 left out; docs/engine.md)."""
 
 MAX_FREE_VISITS = 800
 """Free visits at most: customers beyond it (the fewest double-handed visits first) are fixed."""
@@ -116,16 +124,16 @@ def reform_teams(
     seed: int,
     workers: int = 1,
     while_waiting: Callable[[], None] | None = None,
-    waiting_only: bool = False,
+    around_waiting: bool = False,
 ) -> Reform:
     """Solve the model above from the plan as it stands, with CP-SAT on ``workers`` threads,
     and apply its solution (see the module docstring); the plan stays valid throughout.
     Nothing is done unless ``team_bound_waiting``. ``while_waiting`` is called every 0.1 s
-    or so during the solve (progress reports); ``waiting_only`` frees only the customers
-    with a visit left out (``free_visits``). The start and the outcome are logged."""
+    or so during the solve (progress reports); ``around_waiting`` frees the smaller model
+    around the visits left out (``free_visits``). The start and the outcome are logged."""
     if not team_bound_waiting(plan):
         return Reform()
-    free = free_visits(plan, waiting_only)
+    free = free_visits(plan, around_waiting)
     logger.info("re-forming the teams: up to %.0f s of CP-SAT on %d thread(s), %d visits free",
                 time_limit_s, workers, len(free))
     model = _Model(plan, free)
@@ -150,21 +158,45 @@ def reform_teams(
     return Reform(len(changed), len(taken_out), left_out)
 
 
-def free_visits(plan: Plan, waiting_only: bool = False) -> list[int]:
+def free_visits(plan: Plan, around_waiting: bool = False) -> list[int]:
     """Every unpinned visit of the customers with a single-handed visit left out by a full
-    team, then of the double-handed customers (with ``waiting_only``, only those with a
-    double-handed visit left out: a smaller model for a short search), up to MAX_FREE_VISITS."""
+    team, then of the double-handed customers, up to MAX_FREE_VISITS. With ``around_waiting``
+    (a smaller model for a short search), only the double-handed customers with such a visit
+    left out, and the other customers' double-handed visits near theirs in time of day."""
     inst, free = plan.inst, []
     capped = _capped_waiting(plan)
     waiting = {int(inst.customer[v]) for v in plan.waiting if inst.required[v] > 1}
     double_handed = [c for c in double_handed_customers(inst)
-                     if c not in capped and (c in waiting or not waiting_only)]
+                     if c not in capped and (c in waiting or not around_waiting)]
     for c in capped + double_handed:
         visits = [v for v in plan.visits_of_customer[c] if v not in inst.pins]
         if len(free) + len(visits) > MAX_FREE_VISITS:
             break
         free += visits
+    if around_waiting:
+        free += _double_handed_near_waiting(plan, set(free))
     return free
+
+
+def _double_handed_near_waiting(plan: Plan, free: set[int]) -> list[int]:
+    """The unpinned double-handed visits not in ``free`` whose time of day, on any day, comes
+    within NEAR_MIN of a double-handed visit left out's (windows and lengths included)."""
+    inst = plan.inst
+    spans = [_time_of_day(inst, v) for v in plan.waiting if inst.required[v] > 1]
+    near = []
+    for v in range(inst.n_visits):
+        if v in free or v in inst.pins or inst.required[v] < 2:
+            continue
+        lo, hi = _time_of_day(inst, v)
+        if any(lo < b + NEAR_MIN and a - NEAR_MIN < hi for a, b in spans):
+            near.append(v)
+    return near
+
+
+def _time_of_day(inst: Instance, v: int) -> tuple[int, int]:
+    """(Earliest start, latest end) of v in minutes from its day's midnight."""
+    earliest = int(inst.earliest[v]) % MINUTES_PER_DAY
+    return earliest, earliest + int(inst.latest[v] - inst.earliest[v] + inst.duration[v])
 
 
 def _place(plan: Plan, v: int, shifts: set[int], start: int) -> bool:
@@ -240,6 +272,9 @@ class _Model:
         on_worker: dict[tuple[int, int], list] = defaultdict(list)
         for (v, s), on in self.on.items():
             on_worker[int(inst.customer[v]), int(inst.shift_worker[s])].append(on)
+        for u in self._fixed_of_free_customers():
+            for w in plan.workers_of(u):
+                on_worker[int(inst.customer[u]), w].append(self._kept(u))
         members: dict[int, list] = defaultdict(list)
         for (c, w), ons in on_worker.items():
             member = m.new_bool_var("")
@@ -250,6 +285,15 @@ class _Model:
                       for w in plan.workers_of(v)}
             others = [member for w, member in pairs if w not in pinned]
             m.add(sum(others) <= int(inst.team_cap[c]) - len(pinned))
+
+    def _fixed_of_free_customers(self) -> list[int]:
+        """The unpinned visits that stay fixed of customers with a free visit (the smaller
+        model frees some customers' nearby double-handed visits only): their workers stay
+        members while they are kept."""
+        plan, inst, free = self.plan, self.plan.inst, set(self.free)
+        customers = sorted({int(inst.customer[v]) for v in self.free})
+        return [u for c in customers for u in plan.visits_of_customer[c]
+                if u not in free and u not in inst.pins and plan.rows[u]]
 
     def _add_precedences(self) -> None:
         """Minimum gaps and order between a customer's visits, where both are placed."""

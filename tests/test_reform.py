@@ -127,7 +127,7 @@ def test_the_smaller_model_frees_only_the_customers_with_a_visit_left_out():
     placed, the full model frees F's too and the smaller one does not."""
     _, plan, visit_at, _ = stranded_case()
     a_visits = [visit_at["D-Mon"], visit_at["D-Tue"]]
-    assert sorted(free_visits(plan)) == sorted(free_visits(plan, waiting_only=True)) == a_visits
+    assert sorted(free_visits(plan)) == sorted(free_visits(plan, around_waiting=True)) == a_visits
     c = caseload(
         customers=[customer("A", km=1, max_team_size=2), customer("F", km=2)],
         visits=[visit("D", "A", "18:00", 30, days="Mon;Tue", workers_required=2),
@@ -143,7 +143,74 @@ def test_the_smaller_model_frees_only_the_customers_with_a_visit_left_out():
     assert insert(plan, visit_at["D-Mon"], shifts=_shifts_of(plan, 0, "W1", "W2"))
     assert not insert(plan, visit_at["D-Tue"])
     assert sorted(free_visits(plan)) == sorted(visit_at[v] for v in ("D-Mon", "D-Tue", "H-Mon"))
-    assert sorted(free_visits(plan, waiting_only=True)) == [visit_at["D-Mon"], visit_at["D-Tue"]]
+    assert sorted(free_visits(plan, around_waiting=True)) == [visit_at["D-Mon"], visit_at["D-Tue"]]
+
+
+def test_the_smaller_model_frees_other_double_handed_visits_near_one_left_out():
+    """A's double-handed D-Tue (18:00-18:30) is left out. F's double-handed visits on
+    Wednesday at 18:55 (ends 19:25) and at 17:05 come within NEAR_MIN (30 min) of it in time
+    of day; at 19:00 and at 17:00 they do not. F's single-handed visit at 18:00 is not
+    freed, and neither are the visits of F's that are not near."""
+    c = caseload(
+        customers=[customer("A", km=1, max_team_size=2), customer("F", km=2, max_team_size=4)],
+        visits=[visit("D", "A", "18:00", 30, days="Mon;Tue", workers_required=2),
+                *(visit(name, "F", at, 30, days="Wed", workers_required=2)
+                  for name, at in (("G1", "18:55"), ("G2", "19:00"), ("G3", "17:05"),
+                                   ("G4", "17:00"))),
+                visit("M", "F", "18:00", 15, days="Thu")],
+        workers=[worker("W1"), worker("W2"), worker("W3"), worker("W4")],
+        availability=[shift("W1", "16:00", "22:00", day="Mon-Thu"),
+                      shift("W2", "16:00", "22:00", day="Mon;Wed;Thu"),
+                      shift("W3", "16:00", "22:00", day="Wed"),
+                      shift("W4", "16:00", "22:00", day="Wed")],
+    )
+    plan = Plan(prepare(c))
+    visit_at, _ = _indices(plan)
+    assert insert(plan, visit_at["D-Mon"], shifts=_shifts_of(plan, 0, "W1", "W2"))
+    for name in ("G1-Wed", "G2-Wed", "G3-Wed", "G4-Wed", "M-Thu"):
+        assert insert(plan, visit_at[name]), name
+    assert plan.unassigned_visits() == [visit_at["D-Tue"]]
+    assert sorted(free_visits(plan, around_waiting=True)) == sorted(
+        visit_at[v] for v in ("D-Mon", "D-Tue", "G1-Wed", "G3-Wed"))
+
+
+def test_the_smaller_model_keeps_the_fixed_members_of_a_partly_freed_team_within_its_cap():
+    """A (cap 2) has D at 18:00 on Monday and Tuesday, two workers each; only W1 and W2 work
+    on Monday, so they are A's team. On Tuesday they are at F's double-handed G (18:00), so
+    D-Tue is left out. F (cap 3) also has M on Tuesday morning (pinned to W5) and N on
+    Wednesday morning (W1; W3 could take it). The smaller model frees D and G only. G can
+    go to W3 and W4, but F would then have four members while N stays with W1, so N must
+    move to W3: the one complete rota."""
+    c = caseload(
+        customers=[customer("A", km=1, max_team_size=2), customer("F", km=2, max_team_size=3)],
+        visits=[visit("D", "A", "18:00", 30, days="Mon;Tue", workers_required=2),
+                visit("G", "F", "18:00", 30, days="Tue", workers_required=2),
+                visit("M", "F", "09:00", 30, days="Tue"),
+                visit("N", "F", "09:00", 30, days="Wed")],
+        workers=[worker(w) for w in ("W1", "W2", "W3", "W4", "W5")],
+        availability=[shift("W1", "17:00", "20:00", day="Mon-Tue"),
+                      shift("W1", "08:00", "10:00", day="Wed"),
+                      shift("W2", "17:00", "20:00", day="Mon-Tue"),
+                      shift("W3", "17:00", "20:00", day="Tue"),
+                      shift("W3", "08:00", "10:00", day="Wed"),
+                      shift("W4", "17:00", "20:00", day="Tue"),
+                      shift("W5", "08:00", "10:00", day="Tue")],
+        pinned=(Pin(visit_id="M-Tue", worker_id="W5"),),
+    )
+    plan = Plan(prepare(c))
+    place_pins(plan)
+    visit_at, worker_at = _indices(plan)
+    assert insert(plan, visit_at["D-Mon"], shifts=_shifts_of(plan, 0, "W1", "W2"))
+    assert insert(plan, visit_at["G-Tue"], shifts=_shifts_of(plan, 1, "W1", "W2"))
+    assert insert(plan, visit_at["N-Wed"], shifts=_shifts_of(plan, 2, "W1"))
+    assert plan.unassigned_visits() == [visit_at["D-Tue"]]
+    assert sorted(free_visits(plan, around_waiting=True)) == sorted(
+        visit_at[v] for v in ("D-Mon", "D-Tue", "G-Tue"))
+    reform_teams(plan, time_limit_s=10, seed=1, around_waiting=True)
+    assert plan.unassigned_visits() == []
+    assert sorted(plan.workers_of(visit_at["G-Tue"])) == [worker_at["W3"], worker_at["W4"]]
+    assert plan.workers_of(visit_at["N-Wed"]) == [worker_at["W3"]]
+    assert validate(c, to_rota(plan, c)) == []
 
 
 def test_a_full_team_starts_no_reform_when_nobody_outside_it_could_come():
