@@ -69,9 +69,9 @@ the search left 4 visits out instead of 7 to 9 (seeds 1-3)."""
 NEAR_MIN = 30
 """The smaller model also frees the other customers' double-handed visits within this many
 minutes (time of day, any day) of a double-handed visit left out: the workers able to come
-then are mostly held by those. On L at 30 s (seeds 1-12) that left 1.2 visits out on average
-and 3 runs complete, against 4.4 and none without; 60 minutes freed about as many visits
-(0.9 left out; docs/engine.md)."""
+then are mostly held by those. On L at 30 s that left 1.3 visits out on average, 5 runs of
+24 complete (without: 4.4 and none of 12); 60 minutes freed about as many visits and did the
+same (docs/engine.md)."""
 
 MAX_FREE_VISITS = 800
 """Free visits at most: customers beyond it (the fewest double-handed visits first) are fixed."""
