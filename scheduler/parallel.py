@@ -49,6 +49,7 @@ from scheduler.plan import Plan
 from scheduler.prepare import Instance
 from scheduler.reform import (
     SECONDS_PER_FREE_VISIT,
+    SETTLE_S,
     free_visits,
     reform_teams,
     team_bound_waiting,
@@ -94,8 +95,9 @@ class _Best:
 
 
 class _ReformTimes(NamedTuple):
-    """A reform's CP-SAT seconds, the seconds of search after it at least, and whether its
-    model is the smaller one around the visits left out (``reform.free_visits``)."""
+    """A reform's CP-SAT seconds at most, the seconds of search after it at least, and
+    whether its model is the smaller one around the visits left out (``reform.free_visits``),
+    which stops once settled."""
 
     solve_s: float
     search_s: float
@@ -181,8 +183,9 @@ def _reformed(
     plan.restore(line.state)
     if not team_bound_waiting(plan):
         return line, False
+    settle_s = SETTLE_S if times.around_waiting else None
     if reform_teams(plan, times.solve_s, seed, workers, while_waiting,
-                    around_waiting=times.around_waiting).interrupted:
+                    around_waiting=times.around_waiting, settle_s=settle_s).interrupted:
         return line, True
     return _Line(plan.copy_state(), line.weights), False
 
@@ -211,10 +214,11 @@ def _reform_times(
     """The times of a reform whose models free ``sizes`` visits (``_model_sizes``; None: no
     line to re-form) with ``room_s`` left in the phase of a search of ``total_s``: REFORM_S
     and REFORM_SEARCH_S when both fit (a leg that could re-form, whether or not a line needs
-    it). In a shorter phase, the larger model that fits gets SECONDS_PER_FREE_VISIT a visit
-    and a quarter of the search's time after it (riverside at 30 s: the full model, 145
-    visits, 7 s; on L the full model's 504 visits would need 25 s, so the smaller one
-    around the visits left out is used, 170-300 visits); None when neither fits."""
+    it). In a shorter phase, a model fits if SECONDS_PER_FREE_VISIT a visit and a quarter of
+    the search's time after it do: the full model then gets that time (riverside at 30 s: 145
+    visits, 7 s), else the smaller one around the visits left out gets all the room but the
+    search after it, and stops once settled (reform.SETTLE_S; on L at 30 s the full model's
+    504 visits would need 25 s, the smaller one's 160-310 fit); None when neither fits."""
     if room_s >= REFORM_S + REFORM_SEARCH_S:
         return _ReformTimes(REFORM_S, REFORM_SEARCH_S)
     if sizes is None:
@@ -223,7 +227,8 @@ def _reform_times(
     for free, around_waiting in zip(sizes, (False, True)):
         needed = free * SECONDS_PER_FREE_VISIT
         if needed + after <= room_s:
-            return _ReformTimes(needed, after, around_waiting)
+            return _ReformTimes(room_s - after if around_waiting else needed, after,
+                                around_waiting)
     return None
 
 

@@ -26,6 +26,7 @@ re-forms the second process's plan before some legs, with CP-SAT on every core).
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,6 +73,12 @@ minutes (time of day, any day) of a double-handed visit left out: the workers ab
 then are mostly held by those. On L at 30 s that left 1.3 visits out on average, 5 runs of
 24 complete (without: 4.4 and none of 12); 60 minutes freed about as many visits and did the
 same (docs/engine.md)."""
+
+SETTLE_S = 3.0
+"""A short search gives the smaller model all the time its phase allows but a search after it,
+and ends the solve once a solution places every free visit and nothing better has come for
+this long: on L at 30 s (seeds 1-24) that left 0.7 visits out on average, 12 runs complete,
+against 1.3 and 5 with SECONDS_PER_FREE_VISIT a visit (docs/engine.md)."""
 
 MAX_FREE_VISITS = 800
 """Free visits at most: customers beyond it (the fewest double-handed visits first) are fixed."""
@@ -125,19 +132,22 @@ def reform_teams(
     workers: int = 1,
     while_waiting: Callable[[], None] | None = None,
     around_waiting: bool = False,
+    settle_s: float | None = None,
 ) -> Reform:
     """Solve the model above from the plan as it stands, with CP-SAT on ``workers`` threads,
     and apply its solution (see the module docstring); the plan stays valid throughout.
     Nothing is done unless ``team_bound_waiting``. ``while_waiting`` is called every 0.1 s
     or so during the solve (progress reports); ``around_waiting`` frees the smaller model
-    around the visits left out (``free_visits``). The start and the outcome are logged."""
+    around the visits left out (``free_visits``); ``settle_s`` ends the solve early once it
+    places every free visit and has found nothing better for that long (SETTLE_S). The start
+    and the outcome are logged."""
     if not team_bound_waiting(plan):
         return Reform()
     free = free_visits(plan, around_waiting)
     logger.info("re-forming the teams: up to %.0f s of CP-SAT on %d thread(s), %d visits free",
                 time_limit_s, workers, len(free))
     model = _Model(plan, free)
-    solution, interrupted = model.solve(time_limit_s, seed, workers, while_waiting)
+    solution, interrupted = model.solve(time_limit_s, seed, workers, while_waiting, settle_s)
     if interrupted:
         return Reform(interrupted=True)
     if solution is None:
@@ -378,10 +388,11 @@ class _Model:
 
     def solve(
         self, time_limit_s: float, seed: int, workers: int = 1,
-        while_waiting: Callable[[], None] | None = None,
+        while_waiting: Callable[[], None] | None = None, settle_s: float | None = None,
     ) -> tuple[_Solution | None, bool]:
         """(the model's solution, None if none was found; whether Ctrl-C stopped CP-SAT, and
-        then the solution is not to be applied).
+        then the solution is not to be applied). With ``settle_s``, CP-SAT stops early once
+        a solution places every free visit and no better one has come for that long.
 
         Presolve is off: on L it takes 5 s before the first solution and the search after it
         improves more slowly (a reform and 20 s of search left 5.3 visits out on average with
@@ -391,7 +402,15 @@ class _Model:
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
         solver.parameters.cp_model_presolve = False
-        status, interrupted = solve_stoppable(solver, self.m, while_waiting=while_waiting)
+        settling = None if settle_s is None else _Settling(self.placed.values())
+
+        def waiting() -> None:
+            if settling is not None and settling.quiet_s() >= settle_s:
+                solver.stop_search()
+            if while_waiting is not None:
+                while_waiting()
+
+        status, interrupted = solve_stoppable(solver, self.m, settling, while_waiting=waiting)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, interrupted
         shifts: dict[int, set[int]] = {v: set() for v in self.free}
@@ -401,3 +420,21 @@ class _Model:
         starts = {v: solver.value(self.start[v]) for v in self.free}
         taken_out = sorted(u for u, keep in self.keep.items() if not solver.value(keep))
         return _Solution(shifts, starts, taken_out), interrupted
+
+
+class _Settling(cp_model.CpSolverSolutionCallback):
+    """How long CP-SAT has gone without a better solution since its last one that placed
+    every free visit (``placed``: the model's placed variables)."""
+
+    def __init__(self, placed):
+        super().__init__()
+        self.placed = list(placed)
+        self.found_at: float | None = None
+
+    def on_solution_callback(self) -> None:
+        complete = all(self.boolean_value(p) for p in self.placed)
+        self.found_at = time.monotonic() if complete else None
+
+    def quiet_s(self) -> float:
+        """Seconds since that solution (0 while the latest leaves a free visit out)."""
+        return 0.0 if self.found_at is None else time.monotonic() - self.found_at

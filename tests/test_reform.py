@@ -3,13 +3,24 @@ known."""
 
 from __future__ import annotations
 
+import time
+
+from ortools.sat.python import cp_model
+
 from models import Pin
 from scheduler.construct import place_pins
 from scheduler.extract import to_rota
 from scheduler.insertion import insert
 from scheduler.plan import Plan
 from scheduler.prepare import prepare
-from scheduler.reform import Reform, _place, free_visits, reform_teams, team_bound_waiting
+from scheduler.reform import (
+    Reform,
+    _place,
+    _Settling,
+    free_visits,
+    reform_teams,
+    team_bound_waiting,
+)
 from scheduler.validate import validate
 from tests.builders import banned, caseload, customer, shift, visit, worker
 from tests.child import run_python
@@ -211,6 +222,21 @@ def test_the_smaller_model_keeps_the_fixed_members_of_a_partly_freed_team_within
     assert sorted(plan.workers_of(visit_at["G-Tue"])) == [worker_at["W3"], worker_at["W4"]]
     assert plan.workers_of(visit_at["N-Wed"]) == [worker_at["W3"]]
     assert validate(c, to_rota(plan, c)) == []
+
+
+def test_the_settling_clock_runs_only_after_a_solution_that_places_every_free_visit():
+    """``_Settling`` (the early stop of a smaller model's solve): two 'placed' variables of
+    which a constraint allows one only keep the clock at 0; without it, it runs."""
+    for both_allowed in (False, True):
+        m = cp_model.CpModel()
+        placed = [m.new_bool_var(""), m.new_bool_var("")]
+        if not both_allowed:
+            m.add(sum(placed) <= 1)
+        m.maximize(sum(placed))
+        settling = _Settling(placed)
+        assert cp_model.CpSolver().solve(m, settling) == cp_model.OPTIMAL
+        time.sleep(0.01)
+        assert (settling.quiet_s() > 0) == both_allowed
 
 
 def test_a_full_team_starts_no_reform_when_nobody_outside_it_could_come():
