@@ -217,8 +217,9 @@ def _reform_times(
     it). In a shorter phase, a model fits if SECONDS_PER_FREE_VISIT a visit and a quarter of
     the search's time after it do: the full model then gets that time (riverside at 30 s: 145
     visits, 7 s), else the smaller one around the visits left out gets all the room but the
-    search after it, and stops once settled (reform.SETTLE_S; on L at 30 s the full model's
-    504 visits would need 25 s, the smaller one's 160-310 fit); None when neither fits."""
+    search after it (REFORM_S at most), and stops once settled (reform.SETTLE_S; on L at 30 s
+    the full model's 504 visits would need 25 s, the smaller one's 160-310 fit); None when
+    neither fits."""
     if room_s >= REFORM_S + REFORM_SEARCH_S:
         return _ReformTimes(REFORM_S, REFORM_SEARCH_S)
     if sizes is None:
@@ -227,8 +228,8 @@ def _reform_times(
     for free, around_waiting in zip(sizes, (False, True)):
         needed = free * SECONDS_PER_FREE_VISIT
         if needed + after <= room_s:
-            return _ReformTimes(room_s - after if around_waiting else needed, after,
-                                around_waiting)
+            solve_s = min(REFORM_S, room_s - after) if around_waiting else needed
+            return _ReformTimes(solve_s, after, around_waiting)
     return None
 
 

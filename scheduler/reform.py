@@ -12,7 +12,8 @@ this model makes it for all of them at once:
   workers, its start in its window, the customer's team within its cap);
 - fixed: every other visit, at its worker and start, unless it is taken out to make room (a
   small cost, TAKE_OUT_POINTS, if it has another place to go in the plan as it stands, a large
-  one, STRANDED_POINTS, if not; pinned visits never are);
+  one, STRANDED_POINTS, if not; pinned visits never are); a fixed visit of a customer with
+  free ones keeps its worker in the customer's team while it stays;
 - travel is exact between any two visits that could share a run, and from and back home at a
   run's ends; hours, span, rest and load are left to the plan, which refuses a change that
   breaks them.

@@ -168,7 +168,7 @@ def test_a_short_phase_re_forms_only_a_model_small_enough_for_its_time():
     phase only a model whose freed visits fit SECONDS_PER_FREE_VISIT each, with a quarter of
     the search after it: the full model if it fits (riverside's 145 freed visits at 30 s),
     else the smaller one around the visits left out (L's 504 visits do not fit, its 100 do),
-    which then gets all the room but the search after it."""
+    which then gets all the room but the search after it, REFORM_S at most."""
     full = (parallel.REFORM_S, parallel.REFORM_SEARCH_S, False)
     assert parallel._reform_times((504, 100), 50.0, 300.0) == full
     assert parallel._reform_times(None, 50.0, 300.0) == full
@@ -177,6 +177,8 @@ def test_a_short_phase_re_forms_only_a_model_small_enough_for_its_time():
     assert parallel._reform_times((504, 100), 26.0, 30.0) == pytest.approx((18.5, 7.5, True))
     assert parallel._reform_times((504, 100), 12.5, 30.0) == pytest.approx((5.0, 7.5, True))
     assert parallel._reform_times((504, 100), 12.4, 30.0) is None
+    assert parallel._reform_times((1000, 100), 49.0, 40.0) == pytest.approx(
+        (parallel.REFORM_S, 10.0, True))
 
 
 def test_the_team_operators_wait_only_in_a_leg_that_a_reform_may_follow():
