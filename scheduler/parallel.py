@@ -49,7 +49,6 @@ from scheduler.plan import Plan
 from scheduler.prepare import Instance
 from scheduler.reform import (
     SECONDS_PER_FREE_VISIT,
-    SETTLE_S,
     free_visits,
     reform_teams,
     team_bound_waiting,
@@ -183,9 +182,8 @@ def _reformed(
     plan.restore(line.state)
     if not team_bound_waiting(plan):
         return line, False
-    settle_s = SETTLE_S if times.around_waiting else None
     if reform_teams(plan, times.solve_s, seed, workers, while_waiting,
-                    around_waiting=times.around_waiting, settle_s=settle_s).interrupted:
+                    around_waiting=times.around_waiting).interrupted:
         return line, True
     return _Line(plan.copy_state(), line.weights), False
 

@@ -133,21 +133,21 @@ def reform_teams(
     workers: int = 1,
     while_waiting: Callable[[], None] | None = None,
     around_waiting: bool = False,
-    settle_s: float | None = None,
 ) -> Reform:
     """Solve the model above from the plan as it stands, with CP-SAT on ``workers`` threads,
     and apply its solution (see the module docstring); the plan stays valid throughout.
     Nothing is done unless ``team_bound_waiting``. ``while_waiting`` is called every 0.1 s
     or so during the solve (progress reports); ``around_waiting`` frees the smaller model
-    around the visits left out (``free_visits``); ``settle_s`` ends the solve early once it
-    places every free visit and has found nothing better for that long (SETTLE_S). The start
-    and the outcome are logged."""
+    around the visits left out (``free_visits``), whose solve ends early once it places every
+    free visit and has found nothing better for SETTLE_S. The start and the outcome are
+    logged."""
     if not team_bound_waiting(plan):
         return Reform()
     free = free_visits(plan, around_waiting)
     logger.info("re-forming the teams: up to %.0f s of CP-SAT on %d thread(s), %d visits free",
                 time_limit_s, workers, len(free))
     model = _Model(plan, free)
+    settle_s = SETTLE_S if around_waiting else None
     solution, interrupted = model.solve(time_limit_s, seed, workers, while_waiting, settle_s)
     if interrupted:
         return Reform(interrupted=True)
