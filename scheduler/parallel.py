@@ -11,10 +11,10 @@ From the second leg on, before every other leg, the coordinator re-forms the wee
 double-handed teams (and any full team that leaves a visit out) in the second process's plan
 (scheduler/reform.py) when such a visit is left out there (when not, in the first other plan
 with one) and the phase (own lines, or together) has room for the reform and a search after
-it (in a short phase, only a model small enough for the time left, if need be the smaller one
-around the visits left out: ``_reform_times``). CP-SAT then runs on a thread per
-process while the processes wait. In a leg that no reform can follow, the team operators do
-not wait for one (``Limits.reform_ahead``).
+it (``_reform_times``: the smaller model around the visits left out, which stops once
+settled; in a short phase, the full model instead when it is small enough for the time
+left). CP-SAT then runs on a thread per process while the processes wait. In a leg that no
+reform can follow, the team operators do not wait for one (``Limits.reform_ahead``).
 
 Used for a caseload that is one part (independent parts already run one per core) when more
 than one worker is allowed and the search is time-limited; an iteration budget keeps the
@@ -210,16 +210,19 @@ def _reform_times(
     sizes: tuple[int, int] | None, room_s: float, total_s: float,
 ) -> _ReformTimes | None:
     """The times of a reform whose models free ``sizes`` visits (``_model_sizes``; None: no
-    line to re-form) with ``room_s`` left in the phase of a search of ``total_s``: REFORM_S
-    and REFORM_SEARCH_S when both fit (a leg that could re-form, whether or not a line needs
-    it). In a shorter phase, a model fits if SECONDS_PER_FREE_VISIT a visit and a quarter of
-    the search's time after it do: the full model then gets that time (riverside at 30 s: 145
-    visits, 7 s), else the smaller one around the visits left out gets all the room but the
-    search after it (REFORM_S at most), and stops once settled (reform.SETTLE_S; on L at 30 s
-    the full model's 504 visits would need 25 s, the smaller one's 160-310 fit); None when
-    neither fits."""
+    line to re-form) with ``room_s`` left in the phase of a search of ``total_s``. When
+    REFORM_S and REFORM_SEARCH_S both fit (a leg that could re-form, whether or not a line
+    needs it), the smaller model around the visits left out gets them, and stops once settled
+    (reform.SETTLE_S; on L at 300 s the full model's 504 visits took 30 s a reform and the
+    first complete rota came at 55-210 s; the smaller one's 143-289 took 1-31 s, the rota
+    was complete at 35-165 s and ended lower: docs/engine.md). In a shorter phase, a model
+    fits if SECONDS_PER_FREE_VISIT a visit and a quarter of the search's time after it do:
+    the full model then gets that time (riverside at 30 s: 145 visits, 7 s), else the
+    smaller one gets all the room but the search after it (REFORM_S at most), and stops once
+    settled (on L at 30 s the full model's 504 visits would need 25 s, the smaller one's
+    160-310 fit); None when neither fits."""
     if room_s >= REFORM_S + REFORM_SEARCH_S:
-        return _ReformTimes(REFORM_S, REFORM_SEARCH_S)
+        return _ReformTimes(REFORM_S, REFORM_SEARCH_S, around_waiting=True)
     if sizes is None:
         return None
     after = total_s / 4

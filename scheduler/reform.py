@@ -6,8 +6,9 @@ the customer's week, and so other double-handed customers' teams in turn. Now an
 single-handed visit of a customer whose small team is full. Small moves do not make that change;
 this model makes it for all of them at once:
 
-- free: every visit of every customer with double-handed visits (in a short search, of those
-  with one left out only, and the other double-handed visits near theirs in time of day), and
+- free: every visit of every customer with double-handed visits (in the smaller model, which
+  the several-process search mostly uses, of those with one left out only, and the other
+  double-handed visits near theirs in time of day), and
   of every customer with a single-handed visit left out while their team is full (its
   workers, its start in its window, the customer's team within its cap);
 - fixed: every other visit, at its worker and start, unless it is taken out to make room (a
@@ -76,9 +77,9 @@ then are mostly held by those. On L at 30 s that left 1.3 visits out on average,
 same (docs/engine.md)."""
 
 SETTLE_S = 3.0
-"""A short search gives the smaller model all the time its phase allows but a search after it,
-and ends the solve once a solution places every free visit and nothing better has come for
-this long: on L at 30 s (seeds 1-24) that left 0.7 visits out on average, 12 runs complete,
+"""The smaller model's solve ends once a solution places every free visit and nothing better
+has come for this long. A short search gives it all the time its phase allows but a search
+after it: on L at 30 s (seeds 1-24) that left 0.7 visits out on average, 12 runs complete,
 against 1.3 and 5 with SECONDS_PER_FREE_VISIT a visit (docs/engine.md)."""
 
 MAX_FREE_VISITS = 800
@@ -172,8 +173,8 @@ def reform_teams(
 def free_visits(plan: Plan, around_waiting: bool = False) -> list[int]:
     """Every unpinned visit of the customers with a single-handed visit left out by a full
     team, then of the double-handed customers, up to MAX_FREE_VISITS. With ``around_waiting``
-    (a smaller model for a short search), only the double-handed customers with such a visit
-    left out, and the other customers' double-handed visits near theirs in time of day."""
+    (the smaller model), only the double-handed customers with such a visit left out, and the
+    other customers' double-handed visits near theirs in time of day."""
     inst, free = plan.inst, []
     capped = _capped_waiting(plan)
     waiting = {int(inst.customer[v]) for v in plan.waiting if inst.required[v] > 1}

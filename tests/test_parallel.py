@@ -164,14 +164,16 @@ def test_ctrl_c_in_a_caseload_of_parts_stops_the_parts_not_started_yet_too(tmp_p
 
 
 def test_a_short_phase_re_forms_only_a_model_small_enough_for_its_time():
-    """With room for REFORM_S and REFORM_SEARCH_S, a leg may re-form as before; in a shorter
-    phase only a model whose freed visits fit SECONDS_PER_FREE_VISIT each, with a quarter of
-    the search after it: the full model if it fits (riverside's 145 freed visits at 30 s),
-    else the smaller one around the visits left out (L's 504 visits do not fit, its 100 do),
-    which then gets all the room but the search after it, REFORM_S at most."""
-    full = (parallel.REFORM_S, parallel.REFORM_SEARCH_S, False)
-    assert parallel._reform_times((504, 100), 50.0, 300.0) == full
-    assert parallel._reform_times(None, 50.0, 300.0) == full
+    """With room for REFORM_S and REFORM_SEARCH_S, a leg may re-form the smaller model around
+    the visits left out, whatever the sizes; in a shorter phase only a model whose freed
+    visits fit SECONDS_PER_FREE_VISIT each, with a quarter of the search after it: the full
+    model if it fits (riverside's 145 freed visits at 30 s), else the smaller one (L's 504
+    visits do not fit, its 100 do), which then gets all the room but the search after it,
+    REFORM_S at most."""
+    long = (parallel.REFORM_S, parallel.REFORM_SEARCH_S, True)
+    assert parallel._reform_times((504, 100), 50.0, 300.0) == long
+    assert parallel._reform_times((145, 22), 50.0, 300.0) == long
+    assert parallel._reform_times(None, 50.0, 300.0) == long
     assert parallel._reform_times(None, 49.9, 300.0) is None
     assert parallel._reform_times((145, 22), 26.0, 30.0) == pytest.approx((7.25, 7.5, False))
     assert parallel._reform_times((504, 100), 26.0, 30.0) == pytest.approx((18.5, 7.5, True))
