@@ -5,13 +5,14 @@ visit that a full team keeps out is left out (scheduler/reform.py); without that
 mostly stay out. A caseload searched by one process (each independent part of a caseload, or
 ``--workers 1``) gets the same here: after a first leg of a LEGS-th of the time, while such a
 visit is left out and the time left holds a reform and another leg, CP-SAT re-forms the teams
-on one thread (for REFORM_SHARE of the time, at most REFORM_MAX_S seconds), then the search
+on one thread, in the smaller model around the visits left out (``reform.free_visits``; for
+REFORM_SHARE of the time, at most REFORM_MAX_S seconds, ending once settled), then the search
 goes on from the re-formed plan; the team operators wait for a reform only in a leg that one
 may follow. The legs follow one annealing schedule and carry the operator weights over; the
 best plan found is kept. A leg that starts with no such visit left out runs to the end; so
 does the whole search of a caseload where none can ever be (no double-handed visit, no
 customer with more visits than their team cap), or where the reform's time is too short for
-its model (SECONDS_PER_FREE_VISIT).
+its model (SECONDS_PER_FREE_VISIT; judged from the constructed rota, then before each reform).
 """
 
 from __future__ import annotations
@@ -58,8 +59,7 @@ def search_in_legs(
     began = time.monotonic()
     total = max(1e-9, limits.deadline - began)
     leg_s, reform_s = total / LEGS, min(REFORM_MAX_S, REFORM_SHARE * total)
-    may_reform = (could_leave_team_bound(plan.inst)
-                  and len(free_visits(plan)) * SECONDS_PER_FREE_VISIT <= reform_s)
+    may_reform = could_leave_team_bound(plan.inst) and _model_fits(plan, reform_s)
     limits = replace(limits, began=began, temperature=starting_temperature(plan))
     record = _Record(plan.objective(), plan.copy_state())
 
@@ -70,7 +70,8 @@ def search_in_legs(
     try:
         for leg in itertools.count():
             now = time.monotonic()
-            if leg and reform_fits(now) and team_bound_waiting(plan):
+            if (leg and reform_fits(now) and team_bound_waiting(plan)
+                    and _model_fits(plan, reform_s)):
                 if _reformed(plan, reform_s, seed + leg):
                     break
                 now = time.monotonic()
@@ -124,9 +125,16 @@ def could_leave_team_bound(inst: Instance) -> bool:
     return bool((inst.required > 1).any() or (visits > inst.team_cap).any())
 
 
+def _model_fits(plan: Plan, reform_s: float) -> bool:
+    """Whether the smaller model around the visits left out (``reform.free_visits``) has
+    SECONDS_PER_FREE_VISIT a visit in ``reform_s``."""
+    return len(free_visits(plan, around_waiting=True)) * SECONDS_PER_FREE_VISIT <= reform_s
+
+
 def _reformed(plan: Plan, time_limit_s: float, seed: int) -> bool:
-    """Re-form the teams of ``plan`` (one CP-SAT thread); whether Ctrl-C stopped it."""
-    if reform_teams(plan, time_limit_s, seed, workers=1).interrupted:
+    """Re-form the teams of ``plan`` (one CP-SAT thread, the smaller model, ending once
+    settled); whether Ctrl-C stopped it."""
+    if reform_teams(plan, time_limit_s, seed, workers=1, around_waiting=True).interrupted:
         logger.warning("interrupted: keeping the best rota found so far")
         return True
     return False

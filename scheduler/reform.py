@@ -7,8 +7,8 @@ single-handed visit of a customer whose small team is full. Small moves do not m
 this model makes it for all of them at once:
 
 - free: every visit of every customer with double-handed visits (in the smaller model, which
-  the several-process search mostly uses, of those with one left out only, and the other
-  double-handed visits near theirs in time of day), and
+  the searches mostly use, of those with one left out only, and the other double-handed
+  visits near theirs in time of day), and
   of every customer with a single-handed visit left out while their team is full (its
   workers, its start in its window, the customer's team within its cap);
 - fixed: every other visit, at its worker and start, unless it is taken out to make room (a

@@ -65,6 +65,22 @@ def test_no_reform_when_its_time_is_too_short_for_its_model(monkeypatch, caplog)
     assert IdleSearch.reform_ahead == [False]  # no reform to wait for
 
 
+def test_the_reform_frees_only_the_visits_around_those_left_out(monkeypatch, caplog):
+    """With F's morning double-handed visits as well, the full model would free A's and F's
+    four visits, the smaller one A's two (F's are far from D-Tue in time of day). At 0.2 s a
+    visit, only the smaller one fits a quarter of 2 s; it places D-Tue."""
+    c, plan, _, _ = stuck_case(mornings=True)
+    monkeypatch.setattr(legs, "Search", IdleSearch)
+    monkeypatch.setattr(legs, "SECONDS_PER_FREE_VISIT", 0.2)
+    IdleSearch.legs_run, IdleSearch.reform_ahead = [], []
+    caplog.set_level("INFO")
+    limits = Limits(deadline=time.monotonic() + 2.0, log_every_s=None)
+    best = legs.search_in_legs(plan, random.Random(1), limits, seed=1)
+    assert "2 visits free" in caplog.text
+    assert best.unassigned_visits() == []
+    assert validate(c, to_rota(best, c)) == []
+
+
 def test_the_real_search_in_legs_completes_the_stuck_rota_with_progress_in_order():
     c, plan, _, _ = stuck_case()
     seen = []

@@ -26,20 +26,25 @@ from tests.builders import banned, caseload, customer, shift, visit, worker
 from tests.child import run_python
 
 
-def stuck_case(pinned: bool = False):
+def stuck_case(pinned: bool = False, mornings: bool = False):
     """A's double-handed visit D (team cap 2) on Monday and Tuesday at 18:00; B's visit S on
     Monday at 18:00. W1 and W3 work both evenings, W2 Monday only. The plan has D-Mon with W1
     and W2 and S with W3, so D-Tue is left out: W2 is off and the cap keeps W3 away. The
-    one complete rota: A's team W1 and W3, S with W2. Returns (caseload, plan, visit index,
+    one complete rota: A's team W1 and W3, S with W2. With ``mornings``, F's double-handed
+    visit M on Monday and Tuesday at 09:00 too, done by W1 and W3 on morning shifts: a
+    double-handed customer far in time of day from D. Returns (caseload, plan, visit index,
     worker index)."""
+    morning_visits = [visit("M", "F", "09:00", 30, days="Mon;Tue", workers_required=2)]
+    morning_shifts = [shift(w, "08:00", "10:00", day="Mon-Tue") for w in ("W1", "W3")]
     c = caseload(
-        customers=[customer("A", km=1, max_team_size=2), customer("B", km=1.5)],
+        customers=[customer("A", km=1, max_team_size=2), customer("B", km=1.5)]
+        + [customer("F", km=2)] * mornings,
         visits=[visit("D", "A", "18:00", 30, days="Mon;Tue", workers_required=2),
-                visit("S", "B", "18:00", 30)],
+                visit("S", "B", "18:00", 30)] + morning_visits * mornings,
         workers=[worker("W1"), worker("W2"), worker("W3")],
         availability=[shift("W1", "17:00", "20:00", day="Mon-Tue"),
                       shift("W2", "17:00", "20:00"),
-                      shift("W3", "17:00", "20:00", day="Mon-Tue")],
+                      shift("W3", "17:00", "20:00", day="Mon-Tue")] + morning_shifts * mornings,
         pinned=(Pin(visit_id="S-Mon", worker_id="W3"),) if pinned else (),
     )
     plan = Plan(prepare(c))
@@ -47,6 +52,8 @@ def stuck_case(pinned: bool = False):
     assert insert(plan, visit_at["D-Mon"], shifts=_shifts_of(plan, 0, "W1", "W2"))
     assert insert(plan, visit_at["S-Mon"], shifts=_shifts_of(plan, 0, "W3"))
     assert not insert(plan, visit_at["D-Tue"])
+    for day, visit_id in enumerate(["M-Mon", "M-Tue"] * mornings):
+        assert insert(plan, visit_at[visit_id], shifts=_shifts_of(plan, day, "W1", "W3"))
     return c, plan, visit_at, worker_at
 
 
