@@ -12,7 +12,8 @@ may follow. The legs follow one annealing schedule and carry the operator weight
 best plan found is kept. A leg that starts with no such visit left out runs to the end; so
 does the whole search of a caseload where none can ever be (no double-handed visit, no
 customer with more visits than their team cap), or where the reform's time is too short for
-its model (SECONDS_PER_FREE_VISIT; judged from the constructed rota, then before each reform).
+its model (SECONDS_PER_FREE_VISIT: for the fewest visits any reform frees, the week of one
+customer; then, before each reform, for the model as it stands).
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ def search_in_legs(
     began = time.monotonic()
     total = max(1e-9, limits.deadline - began)
     leg_s, reform_s = total / LEGS, min(REFORM_MAX_S, REFORM_SHARE * total)
-    may_reform = could_leave_team_bound(plan.inst) and _model_fits(plan, reform_s)
+    may_reform = (could_leave_team_bound(plan.inst)
+                  and _fewest_free(plan.inst) * SECONDS_PER_FREE_VISIT <= reform_s)
     limits = replace(limits, began=began, temperature=starting_temperature(plan))
     record = _Record(plan.objective(), plan.copy_state())
 
@@ -123,6 +125,15 @@ def could_leave_team_bound(inst: Instance) -> bool:
     double-handed visit, or a customer with more visits than their team cap."""
     visits = np.bincount(inst.customer, minlength=inst.n_customers)
     return bool((inst.required > 1).any() or (visits > inst.team_cap).any())
+
+
+def _fewest_free(inst: Instance) -> int:
+    """The fewest visits any reform frees: those of the customer with the fewest visits
+    among the customers with double-handed visits or more visits than their team cap."""
+    visits = np.bincount(inst.customer, minlength=inst.n_customers)
+    double_handed = np.bincount(inst.customer[inst.required > 1], minlength=inst.n_customers)
+    bound = visits[(double_handed > 0) | (visits > inst.team_cap)]
+    return int(bound.min()) if len(bound) else 0
 
 
 def _model_fits(plan: Plan, reform_s: float) -> bool:
