@@ -60,8 +60,8 @@ def search_in_legs(
     began = time.monotonic()
     total = max(1e-9, limits.deadline - began)
     leg_s, reform_s = total / LEGS, min(REFORM_MAX_S, REFORM_SHARE * total)
-    may_reform = (could_leave_team_bound(plan.inst)
-                  and _fewest_free(plan.inst) * SECONDS_PER_FREE_VISIT <= reform_s)
+    weeks = _reformable_weeks(plan.inst)
+    may_reform = len(weeks) > 0 and int(weeks.min()) * SECONDS_PER_FREE_VISIT <= reform_s
     limits = replace(limits, began=began, temperature=starting_temperature(plan))
     record = _Record(plan.objective(), plan.copy_state())
 
@@ -123,17 +123,15 @@ class _Record:
 def could_leave_team_bound(inst: Instance) -> bool:
     """Whether a visit that a reform acts on could ever be left out: the caseload has a
     double-handed visit, or a customer with more visits than their team cap."""
-    visits = np.bincount(inst.customer, minlength=inst.n_customers)
-    return bool((inst.required > 1).any() or (visits > inst.team_cap).any())
+    return len(_reformable_weeks(inst)) > 0
 
 
-def _fewest_free(inst: Instance) -> int:
-    """The fewest visits any reform frees: those of the customer with the fewest visits
-    among the customers with double-handed visits or more visits than their team cap."""
+def _reformable_weeks(inst: Instance) -> np.ndarray:
+    """The visits in the week of each customer a reform could free (a reform frees one such
+    week at least): those with double-handed visits or more visits than their team cap."""
     visits = np.bincount(inst.customer, minlength=inst.n_customers)
     double_handed = np.bincount(inst.customer[inst.required > 1], minlength=inst.n_customers)
-    bound = visits[(double_handed > 0) | (visits > inst.team_cap)]
-    return int(bound.min()) if len(bound) else 0
+    return visits[(double_handed > 0) | (visits > inst.team_cap)]
 
 
 def _model_fits(plan: Plan, reform_s: float) -> bool:
