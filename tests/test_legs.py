@@ -31,15 +31,20 @@ class IdleSearch(Search):
         time.sleep(max(0.0, self.limits.deadline - time.monotonic()))
 
 
-def test_a_reform_between_legs_places_what_the_search_could_not(monkeypatch, caplog):
-    """stuck_case's D-Tue is kept out by A's full team; with a search that moves nothing, only
-    the reform after the first leg can place it, and the plan it leaves is kept."""
-    c, plan, _visit_at, _ = stuck_case()
+def _idle_search_in_legs(plan: Plan, monkeypatch, caplog) -> Plan:
+    """search_in_legs for 2 s with IdleSearch (its legs recorded afresh), logs captured."""
     monkeypatch.setattr(legs, "Search", IdleSearch)
     IdleSearch.legs_run, IdleSearch.reform_ahead = [], []
     caplog.set_level("INFO")
     limits = Limits(deadline=time.monotonic() + 2.0, log_every_s=None)
-    best = legs.search_in_legs(plan, random.Random(1), limits, seed=1)
+    return legs.search_in_legs(plan, random.Random(1), limits, seed=1)
+
+
+def test_a_reform_between_legs_places_what_the_search_could_not(monkeypatch, caplog):
+    """stuck_case's D-Tue is kept out by A's full team; with a search that moves nothing, only
+    the reform after the first leg can place it, and the plan it leaves is kept."""
+    c, plan, _visit_at, _ = stuck_case()
+    best = _idle_search_in_legs(plan, monkeypatch, caplog)
     assert best.unassigned_visits() == []
     assert "re-formed" in caplog.text
     assert validate(c, to_rota(best, c)) == []
@@ -53,12 +58,8 @@ def test_no_reform_when_its_time_is_too_short_for_its_model(monkeypatch, caplog)
     """The same search as above, but each visit the model frees asks for more time than the
     reform has (2 visits at 1 s each, against a quarter of 2 s): one leg, D-Tue still out."""
     _, plan, visit_at, _ = stuck_case()
-    monkeypatch.setattr(legs, "Search", IdleSearch)
     monkeypatch.setattr(legs, "SECONDS_PER_FREE_VISIT", 1.0)
-    IdleSearch.legs_run, IdleSearch.reform_ahead = [], []
-    caplog.set_level("INFO")
-    limits = Limits(deadline=time.monotonic() + 2.0, log_every_s=None)
-    best = legs.search_in_legs(plan, random.Random(1), limits, seed=1)
+    best = _idle_search_in_legs(plan, monkeypatch, caplog)
     assert best.unassigned_visits() == [visit_at["D-Tue"]]
     assert "re-form" not in caplog.text
     assert len(IdleSearch.legs_run) == 1
@@ -70,12 +71,8 @@ def test_the_reform_frees_only_the_visits_around_those_left_out(monkeypatch, cap
     four visits, the smaller one A's two (F's are far from D-Tue in time of day). At 0.2 s a
     visit, only the smaller one fits a quarter of 2 s; it places D-Tue."""
     c, plan, _, _ = stuck_case(mornings=True)
-    monkeypatch.setattr(legs, "Search", IdleSearch)
     monkeypatch.setattr(legs, "SECONDS_PER_FREE_VISIT", 0.2)
-    IdleSearch.legs_run, IdleSearch.reform_ahead = [], []
-    caplog.set_level("INFO")
-    limits = Limits(deadline=time.monotonic() + 2.0, log_every_s=None)
-    best = legs.search_in_legs(plan, random.Random(1), limits, seed=1)
+    best = _idle_search_in_legs(plan, monkeypatch, caplog)
     assert "2 visits free" in caplog.text
     assert best.unassigned_visits() == []
     assert validate(c, to_rota(best, c)) == []
