@@ -431,19 +431,22 @@ def rebuild_customer(search: Search) -> None:
 
 
 def critical_swap(search: Search) -> None:
-    """A critical visit left out because its customer's team is full and no member can take
-    it: release a member (mostly the one with the fewest of the customer's visits), place the
-    critical visit (a newcomer may now join; their visits in its way are taken out if need
-    be), then put the released visits back within the team and the others anywhere. A
-    critical visit is worth ten normal ones, so the move is kept even when a few normal visits
-    end up left out instead."""
+    """A critical visit left out because its customer's team is full and too few members can
+    take it: release a member (mostly the one with the fewest of the customer's visits) for
+    each worker it lacks, place the critical visit (newcomers may now join; their visits in
+    its way are taken out if need be), then put the released visits back within the team and
+    the others anywhere. A critical visit is worth ten normal ones, so the move is kept even
+    when a few normal visits end up left out instead."""
     plan, inst, rng = search.plan, search.plan.inst, search.rng
-    stuck = [v for v in _critical_waiting(plan) if v not in search.locked and _team_blocks(plan, v)]
+    stuck = [v for v in _critical_waiting(plan)
+             if v not in search.locked and _members_lacking(plan, v)]
     if not stuck:
         return
     v = rng.choice(stuck)
     c = int(inst.customer[v])
-    _, released = _release_member(search, c)
+    released = []
+    for _ in range(_members_lacking(plan, v)):
+        released += _release_member(search, c)[1]
     ejected = [] if insert(plan, v, noise=rng) else _make_room(search, v)
     if plan.is_assigned(v):
         _put_back_in_team(search, c, released, set(plan.team[c]))
@@ -558,14 +561,15 @@ def _is_critical(plan: Plan, v: int) -> bool:
     return plan.inst.priority_term[v] == UNASSIGNED_CRITICAL
 
 
-def _team_blocks(plan: Plan, v: int) -> bool:
-    """Visit v's customer's team is full and no member can take v as the plan stands."""
+def _members_lacking(plan: Plan, v: int) -> int:
+    """How many of the workers visit v still needs neither its customer's team members (as
+    the plan stands) nor the room left in the team can give."""
     inst = plan.inst
     c = int(inst.customer[v])
-    if len(plan.team[c]) < int(inst.team_cap[c]):
-        return False
+    room = int(inst.team_cap[c]) - len(plan.team[c])
     members = [int(s) for s in inst.candidates[v] if int(inst.shift_worker[s]) in plan.team[c]]
-    return not options(plan, v, shifts=members)
+    able = {int(inst.shift_worker[o.s]) for o in options(plan, v, shifts=members)}
+    return max(0, int(inst.required[v]) - len(plan.rows[v]) - len(able) - room)
 
 
 def _put_back_in_team(search: Search, c: int, visits: list[int], team: set[int]) -> None:

@@ -11,6 +11,7 @@ from scheduler.insertion import insert
 from scheduler.lns import (
     Limits,
     Search,
+    _members_lacking,
     _placed_at_random,
     critical_swap,
     familiar_member,
@@ -82,6 +83,51 @@ def test_a_critical_swap_clears_the_newcomers_run_when_need_be():
     plan, before, index = full_team_case(newcomer_busy=True)
     assert plan.workers_of(index["K-Sat"]) == [plan.inst.worker_ids.index("B")]
     assert plan.unassigned_visits() == sorted(index[n] for n in ("N-Mon", "N-Tue", "O-Sat"))
+    assert plan.objective() < before
+
+
+def double_handed_team_case(team_cap: int):
+    """C1's critical double-handed visit D on Monday and Tuesday at 09:00 and its visit S on
+    Monday at 11:00. A and C work both days, B Monday only. The plan has D-Mon with A and B
+    and S with A, so with a team cap of 2 D-Tue is left out: A can come, but C would be a
+    third member. Returns the plan, the visit index by id and the worker index by id."""
+    c = caseload(
+        customers=[customer("C1", km=1, max_team_size=team_cap)],
+        visits=[visit("D", "C1", "09:00", 30, days="Mon;Tue", workers_required=2,
+                      priority="critical"),
+                visit("S", "C1", "11:00", 30)],
+        workers=[worker("A"), worker("B"), worker("C")],
+        availability=[shift("A", "08:00", "12:00", day="Mon-Tue"), shift("B", "08:00", "12:00"),
+                      shift("C", "08:00", "12:00", day="Mon-Tue")],
+    )
+    plan = Plan(prepare(c))
+    inst = plan.inst
+    index = {visit_id: v for v, visit_id in enumerate(inst.visit_ids)}
+    by_worker = {w: [s for s in range(inst.n_shifts) if inst.worker_ids[inst.shift_worker[s]] == w
+                     and inst.shift_day[s] == 0] for w in "ABC"}
+    assert insert(plan, index["D-Mon"], shifts=by_worker["A"] + by_worker["B"])
+    assert insert(plan, index["S-Mon"], shifts=by_worker["A"])
+    return plan, index, {w: inst.worker_ids.index(w) for w in "ABC"}
+
+
+def test_a_double_handed_visit_lacks_a_worker_only_when_the_team_is_full():
+    plan, index, _ = double_handed_team_case(team_cap=2)
+    assert not insert(plan, index["D-Tue"])
+    assert _members_lacking(plan, index["D-Tue"]) == 1  # A can come; no room for C
+    plan, index, _ = double_handed_team_case(team_cap=3)
+    assert _members_lacking(plan, index["D-Tue"]) == 0  # room for C
+
+
+def test_a_critical_swap_places_a_double_handed_visit_one_member_could_take():
+    """B, with the fewest of C1's visits, is released; C joins for D-Tue and takes B's place
+    on D-Mon: every visit placed, the team A and C."""
+    plan, index, worker = double_handed_team_case(team_cap=2)
+    assert not insert(plan, index["D-Tue"])
+    before = plan.objective()
+    critical_swap(Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10), seed=1))
+    assert plan.unassigned_visits() == []
+    for visit_id in ("D-Mon", "D-Tue"):
+        assert sorted(plan.workers_of(index[visit_id])) == [worker["A"], worker["C"]]
     assert plan.objective() < before
 
 
