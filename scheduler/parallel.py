@@ -7,14 +7,15 @@ follows its own line instead, leg after leg, and every process but the first sta
 it constructs itself: the week's team structure is set early and rarely changes later, so two
 structures develop before the best is taken further by all.
 
-From the second leg on, before every other leg, the coordinator re-forms the week's
-double-handed teams (and any full team that leaves a visit out) in the second process's plan
-(scheduler/reform.py) when such a visit is left out there (when not, in the first other plan
-with one) and the phase (own lines, or together) has room for the reform and a search after
-it (``_reform_times``: the smaller model around the visits left out, which stops once
-settled; in a short phase, the full model instead when it is small enough for the time
-left). CP-SAT then runs on a thread per process while the processes wait. In a leg that no
-reform can follow, the team operators do not wait for one (``Limits.reform_ahead``).
+From the second leg on, before every other leg (in a short phase, before any: ``_may_reform``),
+the coordinator re-forms the week's double-handed teams (and any full team that leaves a visit
+out) in the second process's plan (scheduler/reform.py) when such a visit is left out there
+(when not, in the first other plan with one), other visits than at the last reform, and the
+phase (own lines, or together) has room for the reform and a search after it
+(``_reform_times``: the smaller model around the visits left out, which stops once settled;
+in a short phase, the full model instead when it is small enough for the time left). CP-SAT
+then runs on a thread per process while the processes wait. In a leg that no reform can
+follow, the team operators do not wait for one (``Limits.reform_ahead``).
 
 Used for a caseload that is one part (independent parts already run one per core) when more
 than one worker is allowed and the search is time-limited; an iteration budget keeps the
@@ -79,6 +80,10 @@ waiting meanwhile)."""
 REFORM_SEARCH_S = 20.0
 """Seconds of search a leg that starts with a re-forming keeps after it, at least."""
 
+SEARCH_AFTER_SHARE = 1 / 8
+"""In a short phase, the share of the search's time a leg that starts with a reform lasts
+after it, so that a second reform may come next (``_reform_times``)."""
+
 _process: dict = {}
 """In each worker process: the plan it searches (built once) and the shared scoreboard."""
 
@@ -123,7 +128,7 @@ def cooperative_search(
     lines = [_Line(best.state)] + [_Line(None) for _ in range(processes - 1)]
     on_own_until = started + _time_on_own(limits.deadline - started)
     smallest = len(free_visits(plan, around_waiting=True))  # the smallest reform: an estimate
-    reform = False
+    reform, reformed_waiting = False, None
     try:
         with ProcessPoolExecutor(processes, initializer=_start_process,
                                  initargs=(plan.inst, board.values)) as pool:
@@ -135,12 +140,15 @@ def cooperative_search(
                 if now >= on_own_until:
                     lines = [_Line(best.state, best.weights)] * processes
                 phase_end = on_own_until if now < on_own_until else limits.deadline
-                allowed = leg >= 1 and not reform and processes > 1
+                allowed = processes > 1 and _may_reform(leg, reform, phase_end - now)
                 k = _line_to_reform(plan, lines) if allowed else None
+                if k is not None and plan.waiting == reformed_waiting:
+                    k = None  # the same visits are left out as at the last reform
                 times = _reform_times(None if k is None else _model_sizes(plan),
-                                      phase_end - now, limits.deadline - started)
+                                      phase_end - now, limits.deadline - started, reform)
                 reform = allowed and times is not None
                 if reform and k is not None:
+                    reformed_waiting = set(plan.waiting)
                     lines[k], interrupted = _reformed(
                         plan, lines[k], seed * 1009 + leg, processes, times,
                         while_waiting=lambda: reporter.tick(*board.best()))
@@ -188,6 +196,14 @@ def _reformed(
     return _Line(plan.copy_state(), line.weights), False
 
 
+def _may_reform(leg: int, after_reform: bool, room_s: float) -> bool:
+    """Whether leg number ``leg`` (from 0) may start with a reform, with ``room_s`` left in
+    its phase: not the first, and not one right after a reform's leg unless the phase is
+    short (less than REFORM_S and REFORM_SEARCH_S left): there a second reform is the one
+    chance to place what the first left out."""
+    return leg >= 1 and (not after_reform or room_s < REFORM_S + REFORM_SEARCH_S)
+
+
 def _line_to_reform(plan: Plan, lines: list[_Line]) -> int | None:
     """The line whose plan to re-form: the second process's if a visit a reform acts on is
     left out there (``team_bound_waiting``), else the first other line with one (None: no line
@@ -207,30 +223,38 @@ def _model_sizes(plan: Plan) -> tuple[int, int]:
 
 
 def _reform_times(
-    sizes: tuple[int, int] | None, room_s: float, total_s: float,
+    sizes: tuple[int, int] | None, room_s: float, total_s: float, follow_up: bool = False,
 ) -> _ReformTimes | None:
     """The times of a reform whose models free ``sizes`` visits (``_model_sizes``; None: no
-    line to re-form) with ``room_s`` left in the phase of a search of ``total_s``. When
-    REFORM_S and REFORM_SEARCH_S both fit (a leg that could re-form, whether or not a line
-    needs it), the smaller model around the visits left out gets them, and stops once settled
-    (reform.SETTLE_S; on L at 300 s the full model's 504 visits took 30 s a reform and the
-    first complete rota came at 55-210 s; the smaller one's 143-289 took 1-31 s, the rota
-    was complete at 35-165 s and ended lower: docs/engine.md). In a shorter phase, a model
-    fits if SECONDS_PER_FREE_VISIT a visit and a quarter of the search's time after it do:
-    the full model then gets that time (riverside at 30 s: 145 visits, 7 s), else the
-    smaller one gets all the room but the search after it (REFORM_S at most), and stops once
-    settled (on L at 30 s the full model's 504 visits would need 25 s, the smaller one's
-    160-310 fit); None when neither fits."""
+    line to re-form) with ``room_s`` left in the phase of a search of ``total_s``, right after
+    another reform's leg if ``follow_up``. When REFORM_S and REFORM_SEARCH_S both fit (a leg
+    that could re-form, whether or not a line needs it), the smaller model around the visits
+    left out gets them, and stops once settled (reform.SETTLE_S; on L at 300 s the full
+    model's 504 visits took 30 s a reform and the first complete rota came at 55-210 s; the
+    smaller one's 143-289 took 1-31 s, the rota was complete at 35-165 s and ended lower:
+    docs/engine.md).
+
+    In a shorter phase, the leg lasts SEARCH_AFTER_SHARE of the search after the reform. A
+    first reform fits if SECONDS_PER_FREE_VISIT a visit and a quarter of the search after it
+    do: the full model then gets that time (riverside at 30 s: 145 visits, 7 s), else the
+    smaller one gets all the room but half the search (for a search and a second reform
+    after it), SECONDS_PER_FREE_VISIT a visit at least, and stops once settled (on L at 30 s
+    the full model's 504 visits would need 25 s, the smaller one's 160-310 fit). A second
+    reform, which has fewer visits left out to place, fits with half those seconds a visit
+    and an eighth of the search after it, and its smaller model gets all the room but that
+    eighth. None when no model fits."""
     if room_s >= REFORM_S + REFORM_SEARCH_S:
         return _ReformTimes(REFORM_S, REFORM_SEARCH_S, around_waiting=True)
     if sizes is None:
         return None
-    after = total_s / 4
+    leg_s = total_s * SEARCH_AFTER_SHARE
+    after, kept, per_visit = ((leg_s, leg_s, SECONDS_PER_FREE_VISIT / 2) if follow_up
+                              else (2 * leg_s, 4 * leg_s, SECONDS_PER_FREE_VISIT))
     for free, around_waiting in zip(sizes, (False, True)):
-        needed = free * SECONDS_PER_FREE_VISIT
+        needed = free * per_visit
         if needed + after <= room_s:
-            solve_s = min(REFORM_S, room_s - after) if around_waiting else needed
-            return _ReformTimes(solve_s, after, around_waiting)
+            solve_s = min(REFORM_S, max(needed, room_s - kept)) if around_waiting else needed
+            return _ReformTimes(solve_s, leg_s, around_waiting)
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import time
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
 
@@ -99,6 +100,24 @@ def test_the_line_re_formed_is_the_second_unless_only_another_has_a_visit_out():
     assert parallel._line_to_reform(plan, [complete, complete]) is None
 
 
+def test_a_short_search_re_forms_again_only_when_other_visits_are_left_out(monkeypatch):
+    """In a short search a reform may follow another's leg, but not while the very visits
+    left out at the last reform still are: D-Tue, which the pinned S-Mon keeps out for good,
+    is re-formed for once in twelve legs."""
+    from tests.test_reform import stuck_case
+
+    _, plan, _, _ = stuck_case(pinned=True)
+    for name in ("MIN_LEG_S", "MAX_LEG_S"):
+        monkeypatch.setattr(parallel, name, 0.5)
+    reformed = []
+    monkeypatch.setattr(parallel, "_reformed",
+                        lambda plan, line, *_, **__: (reformed.append(line) or line, False))
+    limits = Limits(deadline=time.monotonic() + 6, log_every_s=None)
+    result = parallel.cooperative_search(plan, 2, 1, limits)
+    assert len(result.unassigned_visits()) == 1
+    assert len(reformed) == 1
+
+
 def test_ctrl_c_during_a_reform_ends_the_search_with_the_best_rota(monkeypatch, caplog):
     """The coordinator re-forms between legs; when Ctrl-C stops that, no leg follows and the
     best rota so far comes back (here the plan after one short leg)."""
@@ -165,22 +184,37 @@ def test_ctrl_c_in_a_caseload_of_parts_stops_the_parts_not_started_yet_too(tmp_p
 
 def test_a_short_phase_re_forms_only_a_model_small_enough_for_its_time():
     """With room for REFORM_S and REFORM_SEARCH_S, a leg may re-form the smaller model around
-    the visits left out, whatever the sizes; in a shorter phase only a model whose freed
-    visits fit SECONDS_PER_FREE_VISIT each, with a quarter of the search after it: the full
+    the visits left out, whatever the sizes. In a shorter phase a first reform needs
+    SECONDS_PER_FREE_VISIT a freed visit and a quarter of the search after it: the full
     model if it fits (riverside's 145 freed visits at 30 s), else the smaller one (L's 504
-    visits do not fit, its 100 do), which then gets all the room but the search after it,
-    REFORM_S at most."""
+    visits do not fit, its 100 do), which then gets all the room but half the search, its
+    seconds a visit at least. A second one, right after the first one's leg, needs half the
+    seconds a visit and an eighth of the search, and gets all the room but that eighth. The
+    leg lasts an eighth of the search after the reform."""
     long = (parallel.REFORM_S, parallel.REFORM_SEARCH_S, True)
     assert parallel._reform_times((504, 100), 50.0, 300.0) == long
     assert parallel._reform_times((145, 22), 50.0, 300.0) == long
     assert parallel._reform_times(None, 50.0, 300.0) == long
     assert parallel._reform_times(None, 49.9, 300.0) is None
-    assert parallel._reform_times((145, 22), 26.0, 30.0) == pytest.approx((7.25, 7.5, False))
-    assert parallel._reform_times((504, 100), 26.0, 30.0) == pytest.approx((18.5, 7.5, True))
-    assert parallel._reform_times((504, 100), 12.5, 30.0) == pytest.approx((5.0, 7.5, True))
+    assert parallel._reform_times((145, 22), 26.0, 30.0) == pytest.approx((7.25, 3.75, False))
+    assert parallel._reform_times((504, 100), 26.0, 30.0) == pytest.approx((11.0, 3.75, True))
+    assert parallel._reform_times((504, 100), 12.5, 30.0) == pytest.approx((5.0, 3.75, True))
     assert parallel._reform_times((504, 100), 12.4, 30.0) is None
-    assert parallel._reform_times((1000, 100), 49.0, 40.0) == pytest.approx(
-        (parallel.REFORM_S, 10.0, True))
+    second = partial(parallel._reform_times, follow_up=True)
+    assert second((504, 100), 12.4, 30.0) == pytest.approx((8.65, 3.75, True))
+    assert second((504, 100), 6.25, 30.0) == pytest.approx((2.5, 3.75, True))
+    assert second((504, 100), 6.2, 30.0) is None
+    assert parallel._reform_times((1000, 100), 49.0, 40.0) == pytest.approx((29.0, 5.0, True))
+
+
+def test_a_reform_follows_another_s_leg_only_in_a_short_phase():
+    """Never in the first leg; right after a reform's leg only with less room than REFORM_S
+    and REFORM_SEARCH_S left in the phase."""
+    room = parallel.REFORM_S + parallel.REFORM_SEARCH_S
+    assert not parallel._may_reform(0, after_reform=False, room_s=10.0)
+    assert parallel._may_reform(1, after_reform=False, room_s=room)
+    assert not parallel._may_reform(2, after_reform=True, room_s=room)
+    assert parallel._may_reform(2, after_reform=True, room_s=room - 0.1)
 
 
 def test_the_team_operators_wait_only_in_a_leg_that_a_reform_may_follow():
