@@ -103,7 +103,7 @@ def test_the_line_re_formed_is_the_second_unless_only_another_has_a_visit_out():
 def test_a_short_search_re_forms_again_only_when_other_visits_are_left_out(monkeypatch):
     """In a short search a reform may follow another's leg, but not while the very visits
     left out at the last reform still are: D-Tue, which the pinned S-Mon keeps out for good,
-    is re-formed for once in twelve legs."""
+    is re-formed once in twelve legs."""
     from tests.test_reform import stuck_case
 
     _, plan, _, _ = stuck_case(pinned=True)
