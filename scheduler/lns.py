@@ -438,14 +438,14 @@ def critical_swap(search: Search) -> None:
     the others anywhere. A critical visit is worth ten normal ones, so the move is kept even
     when a few normal visits end up left out instead."""
     plan, inst, rng = search.plan, search.plan.inst, search.rng
-    stuck = [v for v in _critical_waiting(plan)
-             if v not in search.locked and _members_lacking(plan, v)]
+    stuck = [(v, lacking) for v in _critical_waiting(plan) if v not in search.locked
+             and (lacking := _members_lacking(plan, v))]
     if not stuck:
         return
-    v = rng.choice(stuck)
+    v, lacking = rng.choice(stuck)
     c = int(inst.customer[v])
     released = []
-    for _ in range(_members_lacking(plan, v)):
+    for _ in range(lacking):
         released += _release_member(search, c)[1]
     ejected = [] if insert(plan, v, noise=rng) else _make_room(search, v)
     if plan.is_assigned(v):
