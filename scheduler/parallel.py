@@ -199,9 +199,15 @@ def _reformed(
 def _may_reform(leg: int, after_reform: bool, room_s: float) -> bool:
     """Whether leg number ``leg`` (from 0) may start with a reform, with ``room_s`` left in
     its phase: not the first, and not one right after a reform's leg unless the phase is
-    short (less than REFORM_S and REFORM_SEARCH_S left): there a second reform is the one
-    chance to place what the first left out."""
-    return leg >= 1 and (not after_reform or room_s < REFORM_S + REFORM_SEARCH_S)
+    short (``_is_short``): there a second reform is the one chance to place what the first
+    left out."""
+    return leg >= 1 and (not after_reform or _is_short(room_s))
+
+
+def _is_short(room_s: float) -> bool:
+    """Whether a phase with ``room_s`` seconds left is short: too short for REFORM_S of CP-SAT
+    and REFORM_SEARCH_S of search after it."""
+    return room_s < REFORM_S + REFORM_SEARCH_S
 
 
 def _line_to_reform(plan: Plan, lines: list[_Line]) -> int | None:
@@ -243,7 +249,7 @@ def _reform_times(
     reform, which has fewer visits left out to place, fits with half those seconds a visit
     and an eighth of the search after it, and its smaller model gets all the room but that
     eighth. None when no model fits."""
-    if room_s >= REFORM_S + REFORM_SEARCH_S:
+    if not _is_short(room_s):
         return _ReformTimes(REFORM_S, REFORM_SEARCH_S, around_waiting=True)
     if sizes is None:
         return None
