@@ -144,8 +144,9 @@ def cooperative_search(
                 k = _line_to_reform(plan, lines) if allowed else None
                 if k is not None and plan.waiting == reformed_waiting:
                     k = None  # the same visits are left out as at the last reform
-                times = _reform_times(None if k is None else _model_sizes(plan),
-                                      phase_end - now, limits.deadline - started, reform)
+                short = _is_short(phase_end - now)  # only a short phase reads the sizes
+                sizes = _model_sizes(plan) if k is not None and short else None
+                times = _reform_times(sizes, phase_end - now, limits.deadline - started, reform)
                 reform = allowed and times is not None
                 if reform and k is not None:
                     reformed_waiting = set(plan.waiting)
@@ -231,14 +232,14 @@ def _model_sizes(plan: Plan) -> tuple[int, int]:
 def _reform_times(
     sizes: tuple[int, int] | None, room_s: float, total_s: float, follow_up: bool = False,
 ) -> _ReformTimes | None:
-    """The times of a reform whose models free ``sizes`` visits (``_model_sizes``; None: no
-    line to re-form) with ``room_s`` left in the phase of a search of ``total_s``, right after
-    another reform's leg if ``follow_up``. When REFORM_S and REFORM_SEARCH_S both fit (a leg
-    that could re-form, whether or not a line needs it), the smaller model around the visits
-    left out gets them, and stops once settled (reform.SETTLE_S; on L at 300 s the full
-    model's 504 visits took 30 s a reform and the first complete rota came at 55-210 s; the
-    smaller one's 143-289 took 1-31 s, the rota was complete at 35-165 s and ended lower:
-    docs/engine.md).
+    """The times of a reform whose models free ``sizes`` visits (``_model_sizes``; None: no line to
+    re-form; not read in a long phase) with ``room_s`` left in the phase of a search of
+    ``total_s``, right after another reform's leg if ``follow_up``. When REFORM_S and
+    REFORM_SEARCH_S both fit (a leg that could re-form, whether or not a line needs it), the
+    smaller model around the visits left out gets them, and stops once settled (reform.SETTLE_S;
+    on L at 300 s the full model's 504 visits took 30 s a reform and the first complete rota
+    came at 55-210 s; the smaller one's 143-289 took 1-31 s, the rota was complete at 35-165 s
+    and ended lower: docs/engine.md).
 
     In a shorter phase, the leg lasts SEARCH_AFTER_SHARE of the search after the reform. A
     first reform fits if SECONDS_PER_FREE_VISIT a visit and a quarter of the search after it
