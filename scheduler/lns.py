@@ -92,6 +92,14 @@ from twice it to a quarter of that gave a mean of 1.101 M; from half to a hundre
 EXACT_UNASSIGNED_RUNS = 7
 """Runs at most in an exact_unassigned neighbourhood."""
 
+WEEK_ROOM_TRAVEL_MIN = 150
+"""The ``unassigned`` operator frees a worker's week for a visit left out until it has room
+for the visit and this many minutes of travel (the way to it and on from it, less the way
+it replaces)."""
+
+TRAVEL_FREED_MIN = 15
+"""Travel minutes assumed saved per visit taken out of a worker's week to free it."""
+
 TIME_SHARE_FLOOR = 0.05
 """The least share of the search time an operator gets, relative to the best one's."""
 
@@ -198,6 +206,7 @@ class Search:
         self.visits_of_customer = self.plan.visits_of_customer
         self.locked = set(inst.pins)
         self.capacity = available_minutes(inst)
+        self.shifts_of_worker = inst.shifts_of_worker()
         self.customers = [c for c, visits in enumerate(self.visits_of_customer) if visits]
         self.with_familiar = [c for c in self.customers if inst.familiar[c]]
         visits_per_customer = inst.n_visits / max(1, len(self.customers))
@@ -437,13 +446,21 @@ def critical_swap(search: Search) -> None:
     its way are taken out if need be), then put the released visits back within the team and
     the others anywhere. A critical visit is worth ten normal ones, so the move is kept even
     when a few normal visits end up left out instead."""
-    plan, inst, rng = search.plan, search.plan.inst, search.rng
+    plan, rng = search.plan, search.rng
     stuck = [(v, lacking) for v in _critical_waiting(plan) if v not in search.locked
              and (lacking := _members_lacking(plan, v))]
     if not stuck:
         return
-    v, lacking = rng.choice(stuck)
-    c = int(inst.customer[v])
+    _swap_members(search, *rng.choice(stuck))
+
+
+def _swap_members(search: Search, v: int, lacking: int) -> None:
+    """Release ``lacking`` members of visit v's customer's team (mostly those with the fewest
+    of its visits), place v (newcomers may now join; their visits in its way are taken out
+    if need be), then put the released visits back within the team and the others
+    anywhere."""
+    plan, rng = search.plan, search.rng
+    c = int(plan.inst.customer[v])
     released = []
     for _ in range(lacking):
         released += _release_member(search, c)[1]
@@ -561,6 +578,12 @@ def _is_critical(plan: Plan, v: int) -> bool:
     return plan.inst.priority_term[v] == UNASSIGNED_CRITICAL
 
 
+def _team_full(plan: Plan, v: int) -> bool:
+    """Whether visit v's customer's team is at its cap."""
+    c = int(plan.inst.customer[v])
+    return len(plan.team[c]) >= int(plan.inst.team_cap[c])
+
+
 def _members_lacking(plan: Plan, v: int) -> int:
     """How many of the workers visit v still needs neither its customer's team members (as
     the plan stands) nor the room left in the team can give."""
@@ -648,9 +671,11 @@ def short_run(search: Search) -> None:
 def unassigned(search: Search) -> None:
     """Make room for a visit left out: in turn, for a few of the runs it could join (pairs of
     runs for a double-handed visit; its customer's team members' when the team is full), take
-    out the visits in its window, place it there and put them back elsewhere; keep the first
-    attempt that lowers the objective (every visit back in place, or a lower-priority one left
-    out in its stead)."""
+    out the visits in its window (and, where a worker's week lacks room for it, visits of
+    theirs on other days), place it there and put them back elsewhere; a visit taken out that
+    its own customer's full team cannot take back gets a member swapped in for it
+    (``_swap_members``). Keep the first attempt that lowers the objective (every visit back
+    in place, or a lower-priority one left out in its stead)."""
     plan, inst, rng = search.plan, search.plan.inst, search.rng
     waiting = [v for v in plan.unassigned_visits() if v not in search.locked]
     if not waiting:
@@ -668,12 +693,39 @@ def unassigned(search: Search) -> None:
     for chosen in attempts:
         plan.begin()
         removed = search.take_out(u for s in chosen for u in _in_window(plan, v, s))
+        removed += _free_week(search, v, chosen)
         if insert(plan, v, noise=rng, shifts=chosen):
             search.recreate(removed)
+            for u in removed:
+                if not plan.is_assigned(u) and _team_full(plan, u):
+                    _swap_members(search, u, max(1, _members_lacking(plan, u)))
             if plan.objective() < before:
                 plan.commit()
                 return
         plan.rollback()
+
+
+def _free_week(search: Search, v: int, shifts: list[int]) -> list[int]:
+    """For each shift's worker whose week lacks room for visit v and WEEK_ROOM_TRAVEL_MIN of
+    travel, take out visits of theirs on other days, at random, until it has it (counting
+    each visit's length and TRAVEL_FREED_MIN); return the visits taken out."""
+    plan, inst = search.plan, search.plan.inst
+    out = []
+    for s in shifts:
+        w, day = int(inst.shift_worker[s]), int(inst.shift_day[s])
+        room = int(inst.max_week[w]) - plan.worked_week[w]
+        short = int(inst.duration[v]) + WEEK_ROOM_TRAVEL_MIN - room
+        if short <= 0:
+            continue
+        theirs = [u for s2 in search.shifts_of_worker[w] if int(inst.shift_day[s2]) != day
+                  for u in plan.runs[s2] if u not in search.locked]
+        search.rng.shuffle(theirs)
+        for u in theirs:
+            if short <= 0:
+                break
+            short -= int(inst.duration[u]) + TRAVEL_FREED_MIN
+            out += search.take_out([u])
+    return out
 
 
 def _in_window(plan: Plan, v: int, s: int, margin: int = 30) -> list[int]:

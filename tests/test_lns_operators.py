@@ -21,7 +21,7 @@ from scheduler.lns import (
 )
 from scheduler.plan import Plan
 from scheduler.prepare import prepare
-from tests.builders import caseload, customer, regular, shift, visit, worker
+from tests.builders import banned, caseload, customer, regular, shift, visit, worker
 
 
 def test_a_critical_visit_takes_the_place_of_a_normal_one():
@@ -128,6 +128,69 @@ def test_a_critical_swap_places_a_double_handed_visit_one_member_could_take():
     assert plan.unassigned_visits() == []
     for visit_id in ("D-Mon", "D-Tue"):
         assert sorted(plan.workers_of(index[visit_id])) == [worker["A"], worker["C"]]
+    assert plan.objective() < before
+
+
+def held_by_a_full_team(b_banned_at_c1: bool):
+    """V (C2, Monday 09:00) only A may take (B is banned there), and A is at C1's visit X then;
+    C1's team (cap 1) is A, who has its Tuesday visit Y too. B works both days and could take
+    X and Y unless ``b_banned_at_c1``. Returns the plan after an ``unassigned`` call, its
+    objective before and the visit index by id."""
+    c = caseload(
+        customers=[customer("C1", max_team_size=1), customer("C2")],
+        visits=[visit("X", "C1", "09:00", 30), visit("Y", "C1", "09:00", 30, days="Tue"),
+                visit("V", "C2", "09:00", 30)],
+        workers=[worker("A"), worker("B")],
+        availability=[shift(w, "08:00", "12:00", day="Mon-Tue") for w in "AB"],
+        preferences=[banned("C2", "B"), *([banned("C1", "B")] if b_banned_at_c1 else [])],
+    )
+    plan, index, worker_of, _ = plan_with_indexes(c)
+    a_shifts = [s for s in range(plan.inst.n_shifts) if plan.inst.shift_worker[s] == worker_of["A"]]
+    for name in ("X-Mon", "Y-Tue"):
+        assert insert(plan, index[name], shifts=a_shifts)
+    assert not insert(plan, index["V-Mon"])
+    before = plan.objective()
+    unassigned(Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10), seed=1))
+    return plan, before, index
+
+
+def test_a_visit_in_the_way_whose_full_team_cannot_take_it_back_gets_a_member_swapped():
+    """A takes V; X then has no place in C1's full team, so B is swapped in for A there and
+    takes X and Y: every visit placed."""
+    plan, before, index = held_by_a_full_team(b_banned_at_c1=False)
+    b = plan.inst.worker_ids.index("B")
+    assert plan.unassigned_visits() == []
+    assert plan.workers_of(index["X-Mon"]) == plan.workers_of(index["Y-Tue"]) == [b]
+    assert plan.objective() < before
+
+
+def test_a_member_swap_that_cannot_place_the_visit_in_the_way_is_undone():
+    """With B banned at C1 too, nobody can take X in A's stead: the plan stays as it was."""
+    plan, before, index = held_by_a_full_team(b_banned_at_c1=True)
+    assert plan.unassigned_visits() == [index["V-Mon"]]
+    assert plan.objective() == before
+
+
+def test_a_worker_whose_week_is_full_hands_visits_on_other_days_over_for_a_visit_left_out():
+    """A (2 hours a week) has C1's Tuesday and Wednesday visits, an hour each, and is the only
+    worker on Monday, when C2's visit V waits: A's visits on the other days go to B and A
+    takes V."""
+    c = caseload(
+        customers=[customer("C1"), customer("C2")],
+        visits=[visit("T", "C1", "09:00", 60, days="Tue;Wed"), visit("V", "C2", "09:00", 30)],
+        workers=[worker("A", max_hours_week=2), worker("B")],
+        availability=[shift("A", "08:00", "12:00", day="Mon-Wed"),
+                      shift("B", "08:00", "12:00", day="Tue-Wed")],
+    )
+    plan, index, worker_of, _ = plan_with_indexes(c)
+    a_shifts = [s for s in range(plan.inst.n_shifts) if plan.inst.shift_worker[s] == worker_of["A"]]
+    for name in ("T-Tue", "T-Wed"):
+        assert insert(plan, index[name], shifts=a_shifts)
+    assert not insert(plan, index["V-Mon"])  # A's week is full
+    before = plan.objective()
+    unassigned(Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10), seed=1))
+    assert plan.unassigned_visits() == []
+    assert plan.workers_of(index["V-Mon"]) == [worker_of["A"]]
     assert plan.objective() < before
 
 
