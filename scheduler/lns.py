@@ -7,7 +7,9 @@ Operators (each takes the search, changes the plan, and is undone if rejected):
 - costly customers: the same, seeded on a customer with a large or unfamiliar team;
 - day cluster: visits near one visit in place and time on its day (routing);
 - short run: empty a run of one to three visits into the others (fewer, fuller runs);
-- unassigned: make room for a visit left out by taking out the visits in its way;
+- unassigned: make room for a visit left out by taking out the visits in its way (and
+  visits on other days of a worker whose week is short of room; a visit in the way that its
+  own full team cannot take back gets a member swapped in);
 - rebuild customer: choose a customer's whole team again from who can take which of their
   visits now, and put every visit of theirs back within it;
 - critical swap: a critical visit left out because its customer's team is full and busy:
@@ -95,7 +97,8 @@ EXACT_UNASSIGNED_RUNS = 7
 WEEK_ROOM_TRAVEL_MIN = 150
 """The ``unassigned`` operator frees a worker's week for a visit left out until it has room
 for the visit and this many minutes of travel (the way to it and on from it, less the way
-it replaces)."""
+it replaces). With 60, the three stuck L rotas where W12's week was short still had no place
+for C239's Tuesday 20:15 in W12's run (docs/engine.md, "The visit in the way")."""
 
 TRAVEL_FREED_MIN = 15
 """Travel minutes assumed saved per visit taken out of a worker's week to free it."""
