@@ -131,6 +131,11 @@ def test_a_critical_swap_places_a_double_handed_visit_one_member_could_take():
     assert plan.objective() < before
 
 
+def shifts_of(plan: Plan, w: int) -> list[int]:
+    """Worker w's shifts."""
+    return [s for s in range(plan.inst.n_shifts) if plan.inst.shift_worker[s] == w]
+
+
 def held_by_a_full_team(b_banned_at_c1: bool):
     """V (C2, Monday 09:00) only A may take (B is banned there), and A is at C1's visit X then;
     C1's team (cap 1) is A, who has its Tuesday visit Y too. B works both days and could take
@@ -145,7 +150,7 @@ def held_by_a_full_team(b_banned_at_c1: bool):
         preferences=[banned("C2", "B"), *([banned("C1", "B")] if b_banned_at_c1 else [])],
     )
     plan, index, worker_of, _ = plan_with_indexes(c)
-    a_shifts = [s for s in range(plan.inst.n_shifts) if plan.inst.shift_worker[s] == worker_of["A"]]
+    a_shifts = shifts_of(plan, worker_of["A"])
     for name in ("X-Mon", "Y-Tue"):
         assert insert(plan, index[name], shifts=a_shifts)
     assert not insert(plan, index["V-Mon"])
@@ -171,27 +176,39 @@ def test_a_member_swap_that_cannot_place_the_visit_in_the_way_is_undone():
     assert plan.objective() == before
 
 
-def test_a_worker_whose_week_is_full_hands_visits_on_other_days_over_for_a_visit_left_out():
+def full_week_case(b_days: str):
     """A (2 hours a week) has C1's Tuesday and Wednesday visits, an hour each, and is the only
-    worker on Monday, when C2's visit V waits: A's visits on the other days go to B and A
-    takes V."""
+    worker on Monday, when C2's visit V waits; B works ``b_days``. Returns the plan after an
+    ``unassigned`` call, its objective before, the visit index and the worker index by id."""
     c = caseload(
         customers=[customer("C1"), customer("C2")],
         visits=[visit("T", "C1", "09:00", 60, days="Tue;Wed"), visit("V", "C2", "09:00", 30)],
         workers=[worker("A", max_hours_week=2), worker("B")],
         availability=[shift("A", "08:00", "12:00", day="Mon-Wed"),
-                      shift("B", "08:00", "12:00", day="Tue-Wed")],
+                      shift("B", "08:00", "12:00", day=b_days)],
     )
     plan, index, worker_of, _ = plan_with_indexes(c)
-    a_shifts = [s for s in range(plan.inst.n_shifts) if plan.inst.shift_worker[s] == worker_of["A"]]
     for name in ("T-Tue", "T-Wed"):
-        assert insert(plan, index[name], shifts=a_shifts)
+        assert insert(plan, index[name], shifts=shifts_of(plan, worker_of["A"]))
     assert not insert(plan, index["V-Mon"])  # A's week is full
     before = plan.objective()
     unassigned(Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10), seed=1))
+    return plan, before, index, worker_of
+
+
+def test_a_worker_whose_week_is_full_hands_visits_on_other_days_over_for_a_visit_left_out():
+    """B works Tuesday and Wednesday: A's visits there go to B and A takes V."""
+    plan, before, index, worker_of = full_week_case(b_days="Tue-Wed")
     assert plan.unassigned_visits() == []
     assert plan.workers_of(index["V-Mon"]) == [worker_of["A"]]
     assert plan.objective() < before
+
+
+def test_a_full_week_nobody_can_relieve_stays_as_it_was():
+    """B works Thursday only: nobody can take A's visits, so V stays out and nothing changes."""
+    plan, before, index, _ = full_week_case(b_days="Thu")
+    assert plan.unassigned_visits() == [index["V-Mon"]]
+    assert plan.objective() == before
 
 
 def test_a_random_placed_visit_is_one_with_a_worker_even_when_few_are():
