@@ -131,11 +131,6 @@ def test_a_critical_swap_places_a_double_handed_visit_one_member_could_take():
     assert plan.objective() < before
 
 
-def shifts_of(plan: Plan, w: int) -> list[int]:
-    """Worker w's shifts."""
-    return [s for s in range(plan.inst.n_shifts) if plan.inst.shift_worker[s] == w]
-
-
 def held_by_a_full_team(b_banned_at_c1: bool):
     """V (C2, Monday 09:00) only A may take (B is banned there), and A is at C1's visit X then;
     C1's team (cap 1) is A, who has its Tuesday visit Y too. B works both days and could take
@@ -150,7 +145,7 @@ def held_by_a_full_team(b_banned_at_c1: bool):
         preferences=[banned("C2", "B"), *([banned("C1", "B")] if b_banned_at_c1 else [])],
     )
     plan, index, worker_of, _ = plan_with_indexes(c)
-    a_shifts = shifts_of(plan, worker_of["A"])
+    a_shifts = plan.inst.shifts_of_worker()[worker_of["A"]]
     for name in ("X-Mon", "Y-Tue"):
         assert insert(plan, index[name], shifts=a_shifts)
     assert not insert(plan, index["V-Mon"])
@@ -189,7 +184,7 @@ def full_week_case(b_days: str):
     )
     plan, index, worker_of, _ = plan_with_indexes(c)
     for name in ("T-Tue", "T-Wed"):
-        assert insert(plan, index[name], shifts=shifts_of(plan, worker_of["A"]))
+        assert insert(plan, index[name], shifts=plan.inst.shifts_of_worker()[worker_of["A"]])
     assert not insert(plan, index["V-Mon"])  # A's week is full
     before = plan.objective()
     unassigned(Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10), seed=1))
