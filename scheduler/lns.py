@@ -15,8 +15,8 @@ Operators (each takes the search, changes the plan, and is undone if rejected):
 - critical swap: a critical visit left out because its customer's team is full and busy:
   release a member and rebuild the team around the visit;
 - shed member: take one member out of a customer's team, their visits to other workers;
-- familiar member: hand an unfamiliar member's visits to a familiar worker outside the team,
-  clearing room in that worker's runs;
+- familiar member: hand an unfamiliar member's visits to a familiar worker outside the team
+  (those the worker has no shift at, to the other members), clearing room in their runs;
 - exact day: CP-SAT rebuilds the runs of a few neighbouring workers on one day, optimally
   within a fraction of a second (sequencing, timing, double-handed visits, caps);
 - exact unassigned: CP-SAT rebuilds the runs a visit left out could join, plus two
@@ -489,9 +489,10 @@ def shed_member(search: Search) -> None:
 
 def familiar_member(search: Search) -> None:
     """Hand an unfamiliar team member's visits at a customer to a familiar worker (last
-    week's team or a named regular) outside the team now who has a shift at each of them:
-    clear their windows in that worker's runs, place them there, put what was cleared back
-    anywhere. Shedding a member cannot do this: the familiar worker's runs are full."""
+    week's team or a named regular) outside the team now who has a shift at each of them, or
+    at some of them while the other members have one at each of the rest: clear their windows
+    in those runs, place them there, put what was cleared back anywhere. Shedding a member
+    cannot do this: the familiar worker's runs are full."""
     plan, inst, rng = search.plan, search.plan.inst, search.rng
     if not search.with_familiar:
         return
@@ -500,9 +501,11 @@ def familiar_member(search: Search) -> None:
     strangers = [w for w in team if w not in familiar]
     if not strangers:
         return
-    theirs = _visits_with(search, c, rng.choice(strangers))
+    stranger = rng.choice(strangers)
+    theirs = _visits_with(search, c, stranger)
     _hand_over(search, theirs,
-               _shifts_at_each(inst, theirs, sorted(familiar.difference(team, {FORMER_WORKER}))))
+               _shifts_at_each(inst, theirs, sorted(familiar.difference(team, {FORMER_WORKER})),
+                               standing_in=set(team) - {stranger}))
 
 
 def merge_member(search: Search) -> None:
@@ -539,14 +542,20 @@ def _hand_over(search: Search, visits: list[int], shifts_of: dict[int, list[list
     search.recreate([*visits, *cleared])
 
 
-def _shifts_at_each(inst: Instance, visits: list[int], workers: list[int]
-                    ) -> dict[int, list[list[int]]]:
-    """For each of the workers with a candidate shift for every one of the visits: their
-    shifts, visit by visit."""
+def _shifts_at_each(inst: Instance, visits: list[int], workers: list[int],
+                    standing_in: set[int] = frozenset()) -> dict[int, list[list[int]]]:
+    """For each of the workers with a candidate shift for every one of the visits, or for
+    some of them while the ``standing_in`` workers have one for each of the rest: the
+    shifts, visit by visit (the worker's where they have one, else those workers')."""
     found = {}
     for w in workers:
-        shifts = [[int(s) for s in inst.candidates[u] if inst.shift_worker[s] == w]
-                  for u in visits]
+        own = [[int(s) for s in inst.candidates[u] if inst.shift_worker[s] == w]
+               for u in visits]
+        if not any(own):
+            continue
+        shifts = [mine or [int(s) for s in inst.candidates[u]
+                           if int(inst.shift_worker[s]) in standing_in]
+                  for u, mine in zip(visits, own)]
         if all(shifts):
             found[w] = shifts
     return found

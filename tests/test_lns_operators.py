@@ -335,6 +335,47 @@ def test_a_stranger_pinned_to_the_visit_stays():
     assert plan.objective() == before
 
 
+def stranger_covered_in_part(m_shift: str):
+    """C1's Monday visits V1 at 09:00 and V2 at 11:00 are with S, a stranger; V3 at 14:00 is
+    with M, a named regular and member. F, the other named regular, works 08:00-10:00 only, so
+    can take V1 but not V2; M works ``m_shift``. Everyone lives and works at one place (no
+    travel). Returns the plan after a familiar_member move, its objective before, the visit
+    index by id and the worker index by id."""
+    c = caseload(
+        customers=[customer("C1")],
+        visits=[visit("V1", "C1", "09:00"), visit("V2", "C1", "11:00"),
+                visit("V3", "C1", "14:00")],
+        workers=[worker("S"), worker("F"), worker("M")],
+        availability=[shift("S", "08:00", "12:00"), shift("F", "08:00", "10:00"),
+                      shift("M", *m_shift.split("-"))],
+        preferences=[regular("C1", "F"), regular("C1", "M")],
+    )
+    plan, index, worker_of, shift_of = plan_with_indexes(c)
+    for visit_id, name in (("V1", "S"), ("V2", "S"), ("V3", "M")):
+        assert insert(plan, index[f"{visit_id}-Mon"], shifts=[shift_of[worker_of[name]]])
+    before = plan.objective()
+    familiar_member(Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10),
+                           seed=1))
+    return plan, before, index, worker_of
+
+
+def test_a_stranger_s_visits_are_shared_by_a_familiar_worker_and_a_member():
+    """F can take V1 only, M can take V2: S leaves C1's team for F, the team as large as
+    before and no member unfamiliar (900 points less)."""
+    plan, before, index, worker_of = stranger_covered_in_part("10:00-16:00")
+    assert plan.workers_of(index["V1-Mon"]) == [worker_of["F"]]
+    assert plan.workers_of(index["V2-Mon"]) == [worker_of["M"]]
+    assert set(plan.team[0]) == {worker_of["F"], worker_of["M"]}
+    assert before - plan.objective() == plan.inst.weights[UNFAMILIAR_WORKER] == 900
+
+
+def test_a_stranger_s_visit_neither_f_nor_a_member_can_take_keeps_the_stranger():
+    """M works 12:00-16:00, so nobody familiar can take V2: the plan stays as it was."""
+    plan, before, index, worker_of = stranger_covered_in_part("12:00-16:00")
+    assert plan.workers_of(index["V2-Mon"]) == [worker_of["S"]]
+    assert plan.objective() == before
+
+
 def two_members_and_a_neighbour(a_shift: str, pinned: tuple[Pin, ...] = ()):
     """C1's Monday visits V1 at 09:00 and V2 at 11:00 are with A and B; A (free ``a_shift``)
     also has C2's visit O at 11:00 if free then; B works 10:00-12:00, so cannot take V1.
