@@ -30,7 +30,7 @@ import logging
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -543,7 +543,7 @@ def _hand_over(search: Search, visits: list[int], shifts_of: dict[int, list[list
 
 
 def _shifts_at_each(inst: Instance, visits: list[int], workers: list[int],
-                    standing_in: set[int] = frozenset()) -> dict[int, list[list[int]]]:
+                    standing_in: Collection[int] = ()) -> dict[int, list[list[int]]]:
     """For each of the workers with a candidate shift for every one of the visits, or for
     some of them while the ``standing_in`` workers have one for each of the rest: the
     shifts, visit by visit (the worker's where they have one, else those workers')."""
