@@ -7,13 +7,14 @@ mostly stay out. A caseload searched by one process (each independent part of a 
 visit is left out and the time left holds a reform and another leg, CP-SAT re-forms the teams
 on one thread, in the smaller model around the visits left out (``reform.free_visits``; for
 REFORM_SHARE of the time, at most REFORM_MAX_S seconds, ending once settled), then the search
-goes on from the re-formed plan; the team operators wait for a reform only in a leg that one
-may follow. The legs follow one annealing schedule and carry the operator weights over; the
-best plan found is kept. A leg that starts with no such visit left out runs to the end; so
-does the whole search of a caseload where none can ever be (no double-handed visit, no
-customer with more visits than their team cap), or where the reform's time is too short for
-its model (SECONDS_PER_FREE_VISIT: for the fewest visits any reform frees, the week of one
-customer; then, before each reform, for the model as it stands).
+goes on from the re-formed plan. No reform follows while the very visits left out at the last
+one still are (as in scheduler/parallel.py), and the team operators wait for a reform only in
+a leg that one may follow. The legs follow one annealing schedule and carry the operator
+weights over; the best plan found is kept. A leg that starts with no such visit left out runs
+to the end; so does the whole search of a caseload where none can ever be (no double-handed
+visit, no customer with more visits than their team cap), or where the reform's time is too
+short for its model (SECONDS_PER_FREE_VISIT: for the fewest visits any reform frees, the week
+of one customer; then, before each reform, for the model as it stands).
 """
 
 from __future__ import annotations
@@ -69,11 +70,13 @@ def search_in_legs(
         """Whether a reform and a leg after it fit between ``at`` and the deadline."""
         return may_reform and limits.deadline - at >= reform_s + leg_s
 
+    reformed_out: frozenset[int] = frozenset()  # the visits left out at the last reform
     try:
         for leg in itertools.count():
             now = time.monotonic()
             if (leg and reform_fits(now) and team_bound_waiting(plan)
-                    and _model_fits(plan, reform_s)):
+                    and plan.waiting != reformed_out and _model_fits(plan, reform_s)):
+                reformed_out = frozenset(plan.waiting)
                 if _reformed(plan, reform_s, seed + leg):
                     break
                 now = time.monotonic()
@@ -82,7 +85,7 @@ def search_in_legs(
                 end = limits.deadline
             cooling = ((now - began) / total, min(1.0, (end - began) / total))
             leg_limits = replace(limits, deadline=end, cooling=cooling,
-                                 reform_ahead=reform_fits(end))
+                                 reform_ahead=reform_fits(end), reformed_out=reformed_out)
             search = Search(plan, rng, leg_limits, seed=seed, progress=progress,
                             start_weights=record.weights, iteration=record.iterations)
             search.run()

@@ -119,7 +119,8 @@ FOR_SETTLED_TEAMS = frozenset({"familiar_member", "merge_member"})
 """Operators that reshape teams for continuity: not chosen while a visit is left out that
 re-forming the teams could place (``reform.team_bound_waiting``: a double-handed one, or one
 kept out by a full team while a worker outside it could come) and a reform may yet come
-(``Limits.reform_ahead``). On L at 300 s, familiar_member chosen throughout left 1 visit out
+(``Limits.reform_ahead``; none comes while the visits of the last reform are out:
+``Limits.reformed_out``). On L at 300 s, familiar_member chosen throughout left 1 visit out
 in 3 runs of 11 (none of the nine before it). Waiting for a complete rota instead kept them
 out of riverside's search for good (2 of its visits no rota can place); running there, they
 end 1.8 % lower at 60 s. Where no reform can come they run: shire at 60 s ends 0.9 % lower,
@@ -146,6 +147,9 @@ class Limits:
     reform_ahead: bool = False
     """Whether the teams may be re-formed after this search (scheduler/legs.py,
     scheduler/parallel.py): only then do the team operators wait for it (FOR_SETTLED_TEAMS)."""
+    reformed_out: frozenset[int] = frozenset()
+    """The visits left out when the teams were last re-formed: while exactly these are out, no
+    reform follows (scheduler/parallel.py), so the team operators do not wait for one."""
 
 
 @dataclass(frozen=True)
@@ -312,6 +316,7 @@ class Search:
         waiting = self.plan.unassigned_points > 0
         critical = waiting and any(_is_critical(self.plan, v) for v in self.plan.waiting)
         settled = (not waiting or not self.limits.reform_ahead
+                   or self.plan.waiting == self.limits.reformed_out
                    or not team_bound_waiting(self.plan))  # a few µs: not cached
         names = [n for n in self.operators
                  if (waiting or n not in FOR_WAITING_VISITS)

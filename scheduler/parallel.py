@@ -15,7 +15,8 @@ phase (own lines, or together) has room for the reform and a search after it
 (``_reform_times``: the smaller model around the visits left out, which stops once settled;
 in a short phase, the full model instead when it is small enough for the time left). CP-SAT
 then runs on a thread per process while the processes wait. In a leg that no reform can
-follow, the team operators do not wait for one (``Limits.reform_ahead``).
+follow, or while the visits left out are those of the last reform, the team operators do not
+wait for one (``Limits.reform_ahead``, ``Limits.reformed_out``).
 
 Used for a caseload that is one part (independent parts already run one per core) when more
 than one worker is allowed and the search is time-limited; an iteration budget keeps the
@@ -158,8 +159,10 @@ def cooperative_search(
                         break
                     now = time.monotonic()
                 leg_limits = schedule.leg(now, times.search_s if reform else 0.0)
-                leg_limits = replace(leg_limits, reform_ahead=_reform_may_follow(
-                    leg_limits.deadline, on_own_until, schedule, smallest))
+                leg_limits = replace(
+                    leg_limits, reformed_out=frozenset(reformed_waiting or ()),
+                    reform_ahead=_reform_may_follow(leg_limits.deadline, on_own_until,
+                                                    schedule, smallest))
                 board.reset(best, _calls(totals))
                 futures = [
                     pool.submit(_leg, line.state, seed * 1009 + leg * processes + k, leg_limits,

@@ -23,10 +23,12 @@ class IdleSearch(Search):
 
     legs_run: ClassVar[list[tuple[float, float]]] = []
     reform_ahead: ClassVar[list[bool]] = []
+    reformed_out: ClassVar[list[frozenset[int]]] = []
 
     def run(self) -> None:
         IdleSearch.legs_run.append(self.limits.cooling)
         IdleSearch.reform_ahead.append(self.limits.reform_ahead)
+        IdleSearch.reformed_out.append(self.limits.reformed_out)
         self.best_objective, self.best_state = self.plan.objective(), self.plan.copy_state()
         time.sleep(max(0.0, self.limits.deadline - time.monotonic()))
 
@@ -34,7 +36,7 @@ class IdleSearch(Search):
 def _idle_search_in_legs(plan: Plan, monkeypatch, caplog) -> Plan:
     """search_in_legs for 2 s with IdleSearch (its legs recorded afresh), logs captured."""
     monkeypatch.setattr(legs, "Search", IdleSearch)
-    IdleSearch.legs_run, IdleSearch.reform_ahead = [], []
+    IdleSearch.legs_run, IdleSearch.reform_ahead, IdleSearch.reformed_out = [], [], []
     caplog.set_level("INFO")
     limits = Limits(deadline=time.monotonic() + 2.0, log_every_s=None)
     return legs.search_in_legs(plan, random.Random(1), limits, seed=1)
@@ -52,6 +54,18 @@ def test_a_reform_between_legs_places_what_the_search_could_not(monkeypatch, cap
     assert first[0] < 0.01 and 0.2 < first[1] < 0.3  # a quarter of the schedule
     assert then[1] == 1.0
     assert IdleSearch.reform_ahead == [True, False]  # the team operators wait in the first only
+
+
+def test_no_second_reform_while_the_same_visits_are_left_out(monkeypatch, caplog):
+    """With S-Mon pinned to W3, no reform can place D-Tue. Legs of a sixth of the time leave
+    room for two reforms, but after the first has left D-Tue out the next leg knows none
+    follows for it (the team operators then run), and none does."""
+    _, plan, visit_at, _ = stuck_case(pinned=True)
+    monkeypatch.setattr(legs, "LEGS", 6)
+    best = _idle_search_in_legs(plan, monkeypatch, caplog)
+    assert best.unassigned_visits() == [visit_at["D-Tue"]]
+    assert caplog.text.count("re-forming the teams") == 1
+    assert IdleSearch.reformed_out[:2] == [frozenset(), frozenset({visit_at["D-Tue"]})]
 
 
 def test_no_reform_when_its_time_is_too_short_for_its_model(monkeypatch, caplog):

@@ -85,6 +85,20 @@ def test_team_reshaping_operators_wait_for_a_reform_only_if_one_may_come():
     assert set(choices(search, 5_000)) >= FOR_SETTLED_TEAMS
 
 
+def test_team_reshaping_operators_wait_only_for_a_reform_that_the_visits_out_allow():
+    """No reform follows while exactly the visits left out at the last one are out
+    (scheduler/parallel.py), so the team operators run then; with any other visits out a
+    reform may come, and they wait."""
+    search = search_of_tiny(reform_ahead=True)
+    plan, inst = search.plan, search.plan.inst
+    v3 = inst.visit_ids.index("V3-Mon")  # hoist, two workers
+    remove(plan, v3)
+    search.limits.reformed_out = frozenset({v3})
+    assert set(choices(search, 5_000)) >= FOR_SETTLED_TEAMS
+    search.limits.reformed_out = frozenset({v3, inst.visit_ids.index("V4-Mon")})
+    assert not FOR_SETTLED_TEAMS & set(choices(search, 5_000))
+
+
 def test_team_reshaping_operators_wait_while_a_full_team_keeps_a_visit_out():
     """C4's V4 (anyone may take it) is left out; C4's team is V7's worker. With C4's cap of
     three, re-forming the teams has nothing to do, so they are chosen; with a cap of one, the

@@ -3,7 +3,9 @@ constructed rota; Ctrl-C stops a search (one process or two) with the best rota 
 
 from __future__ import annotations
 
+import logging
 import random
+import re
 import time
 from functools import partial
 from itertools import pairwise
@@ -22,7 +24,7 @@ from scheduler.plan import Plan
 from scheduler.prepare import prepare
 from scheduler.solve import solve
 from scheduler.validate import objective, validate
-from tests.builders import solve_heuristic
+from tests.builders import caseload, customer, shift, solve_heuristic, visit, worker
 from tests.child import rota_with_ctrl_c
 
 
@@ -116,6 +118,29 @@ def test_a_short_search_re_forms_again_only_when_other_visits_are_left_out(monke
     result = parallel.cooperative_search(plan, 2, 1, limits)
     assert len(result.unassigned_visits()) == 1
     assert len(reformed) == 1
+
+
+def test_the_team_operators_run_once_a_reform_left_the_same_visits_out(monkeypatch, caplog):
+    """D-Tue needs two workers and only W1 works Tuesday, so it is out for good. With a
+    reform always ahead, familiar_member waits while it is out, but only until the reform
+    that left it out: no reform follows while the same visits are out."""
+    c = caseload(customers=[customer("A", km=1)],
+                 visits=[visit("D", "A", "18:00", days="Mon;Tue", workers_required=2)],
+                 workers=[worker("W1"), worker("W2")],
+                 availability=[shift("W1", "17:00", "20:00", day="Mon-Tue"),
+                               shift("W2", "17:00", "20:00")])
+    plan = Plan(prepare(c))
+    construct(plan, random.Random(1))
+    assert [plan.inst.visit_ids[v] for v in plan.waiting] == ["D-Tue"]
+    for name in ("MIN_LEG_S", "MAX_LEG_S"):
+        monkeypatch.setattr(parallel, name, 0.5)
+    monkeypatch.setattr(parallel, "_reform_may_follow", lambda *_: True)
+    monkeypatch.setattr(parallel, "_reformed", lambda plan, line, *_, **__: (line, False))
+    caplog.set_level(logging.INFO, logger="scheduler.lns.operators")
+    parallel.cooperative_search(plan, 2, 1, Limits(deadline=time.monotonic() + 3,
+                                                   log_every_s=None))
+    calls = re.search(r"familiar_member +calls +(\d+)", caplog.text)
+    assert calls and int(calls.group(1)) > 100
 
 
 def test_ctrl_c_during_a_reform_ends_the_search_with_the_best_rota(monkeypatch, caplog):
