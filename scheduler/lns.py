@@ -149,7 +149,8 @@ class Limits:
     scheduler/parallel.py): only then do the team operators wait for it (FOR_SETTLED_TEAMS)."""
     reformed_out: frozenset[int] = frozenset()
     """The visits left out when the teams were last re-formed: while exactly these are out, no
-    reform follows (scheduler/parallel.py), so the team operators do not wait for one."""
+    reform follows (scheduler/legs.py, scheduler/parallel.py), so the team operators do not
+    wait for one."""
 
 
 @dataclass(frozen=True)
@@ -464,13 +465,16 @@ def critical_swap(search: Search) -> None:
 
 def _swap_members(search: Search, v: int, lacking: int) -> None:
     """Release ``lacking`` members of visit v's customer's team (mostly those with the fewest
-    of its visits), place v (newcomers may now join; their visits in its way are taken out
-    if need be), then put the released visits back within the team and the others
+    of its visits; fewer if the team empties first, as a double-handed visit taken out takes
+    its partner out too), place v (newcomers may now join; their visits in its way are taken
+    out if need be), then put the released visits back within the team and the others
     anywhere."""
     plan, rng = search.plan, search.rng
     c = int(plan.inst.customer[v])
     released = []
     for _ in range(lacking):
+        if not plan.team[c]:
+            break
         released += _release_member(search, c)[1]
     ejected = [] if insert(plan, v, noise=rng) else _make_room(search, v)
     if plan.is_assigned(v):

@@ -131,6 +131,32 @@ def test_a_critical_swap_places_a_double_handed_visit_one_member_could_take():
     assert plan.objective() < before
 
 
+def test_a_swap_for_two_members_whose_visits_are_all_together():
+    """C1's team (cap 2) is A and B, together at its double-handed Monday visit D; its
+    critical double-handed Tuesday visit K only C and E can take, so both members must go.
+    Releasing A takes D out whole, and B with it: the team is empty before a second release
+    (that once raised IndexError). C and E take K."""
+    c = caseload(
+        customers=[customer("C1", km=1, max_team_size=2)],
+        visits=[visit("D", "C1", "09:00", 30, workers_required=2),
+                visit("K", "C1", "09:00", 30, days="Tue", workers_required=2,
+                      priority="critical")],
+        workers=[worker(w) for w in ("A", "B", "C", "E")],
+        availability=[shift("A", "08:00", "12:00"), shift("B", "08:00", "12:00"),
+                      shift("C", "08:00", "12:00", day="Tue"),
+                      shift("E", "08:00", "12:00", day="Tue")],
+    )
+    plan = Plan(prepare(c))
+    index = {visit_id: v for v, visit_id in enumerate(plan.inst.visit_ids)}
+    assert insert(plan, index["D-Mon"])
+    assert not insert(plan, index["K-Tue"])
+    assert _members_lacking(plan, index["K-Tue"]) == 2
+    critical_swap(Search(plan, random.Random(1), Limits(deadline=time.monotonic() + 10), seed=1))
+    workers = plan.inst.worker_ids
+    assert sorted(workers[w] for w in plan.workers_of(index["K-Tue"])) == ["C", "E"]
+    assert plan.unassigned_visits() == [index["D-Mon"]]
+
+
 def held_by_a_full_team(b_banned_at_c1: bool):
     """V (C2, Monday 09:00) only A may take (B is banned there), and A is at C1's visit X then;
     C1's team (cap 1) is A, who has its Tuesday visit Y too. B works both days and could take
