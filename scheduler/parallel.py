@@ -129,7 +129,7 @@ def cooperative_search(
     lines = [_Line(best.state)] + [_Line(None) for _ in range(processes - 1)]
     on_own_until = started + _time_on_own(limits.deadline - started)
     smallest = len(free_visits(plan, around_waiting=True))  # the smallest reform: an estimate
-    reform, reformed_waiting = False, None
+    reform, reformed_out = False, frozenset()  # the visits left out at the last reform
     try:
         with ProcessPoolExecutor(processes, initializer=_start_process,
                                  initargs=(plan.inst, board.values)) as pool:
@@ -143,14 +143,14 @@ def cooperative_search(
                 phase_end = on_own_until if now < on_own_until else limits.deadline
                 allowed = processes > 1 and _may_reform(leg, reform, phase_end - now)
                 k = _line_to_reform(plan, lines) if allowed else None
-                if k is not None and plan.waiting == reformed_waiting:
+                if k is not None and plan.waiting == reformed_out:
                     k = None  # the same visits are left out as at the last reform
                 short = _is_short(phase_end - now)  # only a short phase reads the sizes
                 sizes = _model_sizes(plan) if k is not None and short else None
                 times = _reform_times(sizes, phase_end - now, limits.deadline - started, reform)
                 reform = allowed and times is not None
                 if reform and k is not None:
-                    reformed_waiting = set(plan.waiting)
+                    reformed_out = frozenset(plan.waiting)
                     lines[k], interrupted = _reformed(
                         plan, lines[k], seed * 1009 + leg, processes, times,
                         while_waiting=lambda: reporter.tick(*board.best()))
@@ -159,10 +159,9 @@ def cooperative_search(
                         break
                     now = time.monotonic()
                 leg_limits = schedule.leg(now, times.search_s if reform else 0.0)
-                leg_limits = replace(
-                    leg_limits, reformed_out=frozenset(reformed_waiting or ()),
-                    reform_ahead=_reform_may_follow(leg_limits.deadline, on_own_until,
-                                                    schedule, smallest))
+                leg_limits = replace(leg_limits, reformed_out=reformed_out,
+                                     reform_ahead=_reform_may_follow(
+                                         leg_limits.deadline, on_own_until, schedule, smallest))
                 board.reset(best, _calls(totals))
                 futures = [
                     pool.submit(_leg, line.state, seed * 1009 + leg * processes + k, leg_limits,
