@@ -20,9 +20,9 @@ SHIFT_PATTERNS = (("07:00", "13:00"), ("16:00", "22:00"), ("08:00", "18:00"), ("
 
 
 @st.composite
-def caseloads(draw) -> Caseload:
+def caseloads(draw, max_workers: int = 3) -> Caseload:
     n_customers = draw(st.integers(1, 4))
-    n_workers = draw(st.integers(1, 3))
+    n_workers = draw(st.integers(1, max_workers))
     customers = [
         Customer(customer_id=f"C{i}", lat=at(draw(st.floats(0, 8))), lon=-1.25,
                  max_team_size=draw(st.sampled_from([None, 1, 2])))
@@ -94,6 +94,16 @@ def test_whole_model_rotas_are_valid(c):
 def test_lns_rotas_are_valid(c, seed):
     with mock.patch.object(solve_module, "EXACT_ARCS", -1):
         record_placed(check(c, SolveParams(time_limit_s=20, seed=seed, workers=1, iterations=40)))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(caseloads(max_workers=5), st.integers(0, 3))
+def test_lns_rotas_are_valid_after_many_moves_with_more_workers(c, seed):
+    """More workers than above (teams to swap, double-handed pairs to split) and enough
+    moves for every operator to run."""
+    with mock.patch.object(solve_module, "EXACT_ARCS", -1):
+        record_placed(check(c, SolveParams(time_limit_s=20, seed=seed, workers=1,
+                                           iterations=600)))
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
