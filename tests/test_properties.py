@@ -99,8 +99,7 @@ def test_lns_rotas_are_valid(c, seed):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(caseloads(max_workers=5), st.integers(0, 3))
 def test_lns_rotas_are_valid_after_many_moves_with_more_workers(c, seed):
-    """More workers than above (teams to swap, double-handed pairs to split) and enough
-    moves for every operator to run."""
+    """More workers than above (teams to swap, double-handed pairs to split) and more moves."""
     with mock.patch.object(solve_module, "EXACT_ARCS", -1):
         record_placed(check(c, SolveParams(time_limit_s=20, seed=seed, workers=1,
                                            iterations=600)))
