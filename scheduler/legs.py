@@ -35,6 +35,7 @@ from scheduler.reform import (
     SECONDS_PER_FREE_VISIT,
     free_visits,
     reform_teams,
+    reform_would_act,
     team_bound_waiting,
 )
 
@@ -74,8 +75,8 @@ def search_in_legs(
     try:
         for leg in itertools.count():
             now = time.monotonic()
-            if (leg and reform_fits(now) and team_bound_waiting(plan)
-                    and plan.waiting != reformed_out and _model_fits(plan, reform_s)):
+            if (leg and reform_fits(now) and reform_would_act(plan, reformed_out)
+                    and _model_fits(plan, reform_s)):
                 reformed_out = frozenset(plan.waiting)
                 if _reformed(plan, reform_s, seed + leg):
                     break

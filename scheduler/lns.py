@@ -40,7 +40,7 @@ from scheduler.insertion import difficulty, insert, options, remove
 from scheduler.neighbourhood import apply_outcome, scope_of, solve_scope
 from scheduler.plan import Plan
 from scheduler.prepare import FORMER_WORKER, Instance
-from scheduler.reform import team_bound_waiting
+from scheduler.reform import reform_would_act
 from scheduler.teams import able_workers, available_minutes, planned_team
 
 logger = logging.getLogger(__name__)
@@ -317,8 +317,7 @@ class Search:
         waiting = self.plan.unassigned_points > 0
         critical = waiting and any(_is_critical(self.plan, v) for v in self.plan.waiting)
         settled = (not waiting or not self.limits.reform_ahead
-                   or self.plan.waiting == self.limits.reformed_out
-                   or not team_bound_waiting(self.plan))  # a few µs: not cached
+                   or not reform_would_act(self.plan, self.limits.reformed_out))  # a few µs
         names = [n for n in self.operators
                  if (waiting or n not in FOR_WAITING_VISITS)
                  and (critical or n not in FOR_CRITICAL_VISITS)

@@ -53,6 +53,7 @@ from scheduler.reform import (
     SECONDS_PER_FREE_VISIT,
     free_visits,
     reform_teams,
+    reform_would_act,
     team_bound_waiting,
 )
 
@@ -143,7 +144,7 @@ def cooperative_search(
                 phase_end = on_own_until if now < on_own_until else limits.deadline
                 allowed = processes > 1 and _may_reform(leg, reform, phase_end - now)
                 k = _line_to_reform(plan, lines) if allowed else None
-                if k is not None and plan.waiting == reformed_out:
+                if k is not None and not reform_would_act(plan, reformed_out):
                     k = None  # the same visits are left out as at the last reform
                 short = _is_short(phase_end - now)  # only a short phase reads the sizes
                 sizes = _model_sizes(plan) if k is not None and short else None

@@ -113,6 +113,13 @@ def team_bound_waiting(plan: Plan) -> bool:
     return any(plan.inst.required[v] > 1 for v in plan.waiting) or bool(_capped_waiting(plan))
 
 
+def reform_would_act(plan: Plan, reformed_out: frozenset[int]) -> bool:
+    """Whether re-forming ``plan`` is worth a try: a visit it acts on is left out
+    (``team_bound_waiting``), and the visits left out are not exactly ``reformed_out``, those
+    of the last reform (a repeat, probed on a stuck L rota, placed nothing: docs/engine.md)."""
+    return plan.waiting != reformed_out and team_bound_waiting(plan)
+
+
 def _capped_waiting(plan: Plan) -> list[int]:
     """Customers with a single-handed visit left out while their team is at its cap and a
     worker outside it could come (availability, skills and bans allowing), in index order."""
