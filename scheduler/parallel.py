@@ -16,9 +16,7 @@ phase (own lines, or together) has room for the reform and a search after it
 in a short phase, the full model instead when it is small enough for the time left). CP-SAT
 then runs on a thread per process while the processes wait. In a leg that no reform can
 follow, or while the visits left out are those of the last reform, the team operators do not
-wait for one (``Limits.reform_ahead``, ``Limits.reformed_out``). While the best plan leaves
-out a visit a reform acts on, the legs end LAST_REFORM_S before the deadline and that plan is
-re-formed once more, its result kept if better (``_last_reform``).
+wait for one (``Limits.reform_ahead``, ``Limits.reformed_out``).
 
 Used for a caseload that is one part (independent parts already run one per core) when more
 than one worker is allowed and the search is time-limited; an iteration budget keeps the
@@ -88,15 +86,6 @@ SEARCH_AFTER_SHARE = 1 / 8
 """In a short phase, the share of the search's time a leg that starts with a reform lasts
 after it, so that a second reform may come next (``_reform_times``)."""
 
-LAST_REFORM_S = 3.5
-"""Seconds kept at the end of a search for a last reform of the best plan while a visit a
-reform acts on is left out there (``_last_reform``): its CP-SAT gets all but
-LAST_REFORM_BUILD_S of them."""
-
-LAST_REFORM_BUILD_S = 1.0
-"""Seconds of a last reform spent building its model and applying the solution (0.4-1.2 s
-on L with 140-290 visits free)."""
-
 _process: dict = {}
 """In each worker process: the plan it searches (built once) and the shared scoreboard."""
 
@@ -142,7 +131,6 @@ def cooperative_search(
     on_own_until = started + _time_on_own(limits.deadline - started)
     smallest = len(free_visits(plan, around_waiting=True))  # the smallest reform: an estimate
     reform, reformed_out = False, frozenset()  # the visits left out at the last reform
-    last_reformed = False
     try:
         with ProcessPoolExecutor(processes, initializer=_start_process,
                                  initargs=(plan.inst, board.values)) as pool:
@@ -151,19 +139,9 @@ def cooperative_search(
                 stalled = limits.stall_s is not None and now - best.found_at >= limits.stall_s
                 if now >= limits.deadline - 0.5 or stalled:
                     break
-                legs_end = _legs_end(limits.deadline, processes > 1 and not last_reformed
-                                     and _best_waits_for_reform(plan, best))
-                if now >= legs_end:  # then a last reform is due
-                    last_reformed = True
-                    if _last_reform(plan, best, seed * 1009 + leg, processes,
-                                    limits.deadline - now - LAST_REFORM_BUILD_S,
-                                    while_waiting=lambda: reporter.tick(*board.best())):
-                        logger.warning("interrupted: keeping the best rota found so far")
-                        break
-                    continue  # the search goes on from the best for the time left
                 if now >= on_own_until:
                     lines = [_Line(best.state, best.weights)] * processes
-                phase_end = on_own_until if now < on_own_until else legs_end
+                phase_end = on_own_until if now < on_own_until else limits.deadline
                 allowed = processes > 1 and _may_reform(leg, reform, phase_end - now)
                 k = _line_to_reform(plan, lines) if allowed else None
                 if k is not None and not reform_would_act(plan, reformed_out):
@@ -181,7 +159,7 @@ def cooperative_search(
                         logger.warning("interrupted: keeping the best rota found so far")
                         break
                     now = time.monotonic()
-                leg_limits = schedule.leg(now, times.search_s if reform else 0.0, legs_end)
+                leg_limits = schedule.leg(now, times.search_s if reform else 0.0)
                 leg_limits = replace(leg_limits, reformed_out=reformed_out,
                                      reform_ahead=_reform_may_follow(
                                          leg_limits.deadline, on_own_until, schedule, smallest))
@@ -220,43 +198,6 @@ def _reformed(
                     around_waiting=times.around_waiting).interrupted:
         return line, True
     return _Line(plan.copy_state(), line.weights), False
-
-
-def _best_waits_for_reform(plan: Plan, best: _Best) -> bool:
-    """Whether the best plan leaves out a visit a reform acts on (``plan`` is scratch)."""
-    plan.restore(best.state)
-    return team_bound_waiting(plan)
-
-
-def _legs_end(deadline: float, last_reform_due: bool) -> float:
-    """When the legs end: LAST_REFORM_S before ``deadline`` if a last reform is due (the
-    reforms between legs then have that much less room too)."""
-    return deadline - LAST_REFORM_S if last_reform_due else deadline
-
-
-def _last_reform(
-    plan: Plan, best: _Best, seed: int, workers: int, solve_s: float,
-    while_waiting: Callable[[], None] | None = None,
-) -> bool:
-    """Re-form the best plan's teams once more, with CP-SAT on ``workers`` threads for up to
-    ``solve_s``, and make the result the best if its objective is lower; whether Ctrl-C
-    stopped CP-SAT. Where the last reform left a visit out, the same model from the plan a
-    few legs of search later may place it: from the end states of twenty 30 s L rotas 1-4
-    visits short, 2.5-2.7 s of CP-SAT made seven complete (docs/engine.md)."""
-    before = _Line(best.state)
-    line, interrupted = _reformed(plan, before, seed, workers,
-                                  _ReformTimes(max(0.1, solve_s), 0.0, around_waiting=True),
-                                  while_waiting)
-    if interrupted or line is before:
-        return interrupted
-    plan.restore(line.state)
-    objective = plan.objective()
-    logger.info("last reform: %d left out, objective %d (the best: %d, %d): %s",
-                len(plan.waiting), objective, _unassigned_count(plan.inst, best.state[0]),
-                best.objective, "kept" if objective < best.objective else "not kept")
-    if objective < best.objective:
-        best.objective, best.state, best.found_at = objective, line.state, time.monotonic()
-    return False
 
 
 def _may_reform(leg: int, after_reform: bool, room_s: float) -> bool:
@@ -364,12 +305,11 @@ class _Schedule:
     deadline: float
     temperature: Temperature
 
-    def leg(self, now: float, at_least_s: float = 0.0, end_by: float | None = None) -> Limits:
-        """The limits of a leg starting ``now``, lasting ``at_least_s`` if longer, and ending
-        by ``end_by`` (default: the deadline)."""
+    def leg(self, now: float, at_least_s: float = 0.0) -> Limits:
+        """The limits of a leg starting ``now``, lasting ``at_least_s`` if longer."""
         total = max(1e-9, self.deadline - self.started)
         length = max(at_least_s, min(MAX_LEG_S, max(MIN_LEG_S, total / LEGS)))
-        end = min(self.deadline if end_by is None else end_by, now + length)
+        end = min(self.deadline, now + length)
         cooling = ((now - self.started) / total, min(1.0, (end - self.started) / total))
         return Limits(deadline=end, log_every_s=None, cooling=cooling,
                       temperature=self.temperature)

@@ -105,7 +105,7 @@ def test_the_line_re_formed_is_the_second_unless_only_another_has_a_visit_out():
 def test_a_short_search_re_forms_again_only_when_other_visits_are_left_out(monkeypatch):
     """In a short search a reform may follow another's leg, but not while the very visits
     left out at the last reform still are: D-Tue, which the pinned S-Mon keeps out for good,
-    is re-formed once in twelve legs (the last reform, at the end, aside)."""
+    is re-formed once in twelve legs."""
     from tests.test_reform import stuck_case
 
     _, plan, _, _ = stuck_case(pinned=True)
@@ -114,7 +114,6 @@ def test_a_short_search_re_forms_again_only_when_other_visits_are_left_out(monke
     reformed = []
     monkeypatch.setattr(parallel, "_reformed",
                         lambda plan, line, *_, **__: (reformed.append(line) or line, False))
-    monkeypatch.setattr(parallel, "_last_reform", lambda *_, **__: False)
     limits = Limits(deadline=time.monotonic() + 6, log_every_s=None)
     result = parallel.cooperative_search(plan, 2, 1, limits)
     assert len(result.unassigned_visits()) == 1
@@ -152,8 +151,7 @@ def test_ctrl_c_during_a_reform_ends_the_search_with_the_best_rota(monkeypatch, 
     c, plan, _, _ = stuck_case()
     before = plan.objective()
     monkeypatch.setattr(parallel, "MAX_LEG_S", 1.0)
-    stuck = plan.copy_state()  # the line to re-form, whatever the legs found
-    monkeypatch.setattr(parallel, "_line_to_reform", lambda plan, lines: plan.restore(stuck) or 1)
+    monkeypatch.setattr(parallel, "_line_to_reform", lambda plan, lines: 1)
     monkeypatch.setattr(parallel, "_reformed", lambda plan, line, *_, **__: (line, True))
     began = time.monotonic()
     limits = Limits(deadline=began + 120, log_every_s=None)
@@ -169,85 +167,6 @@ def test_the_leg_after_a_reform_is_long_enough_for_a_search():
     assert schedule.leg(20.0).deadline == 40.0  # an eighth of 300 s, at most 20 s
     assert schedule.leg(50.0, parallel.REFORM_SEARCH_S).deadline == 70.0
     assert schedule.leg(290.0, parallel.REFORM_SEARCH_S).deadline == 300.0  # never past it
-    assert schedule.leg(290.0, end_by=296.5).deadline == 296.5
-
-
-def test_a_last_reform_makes_its_plan_the_best_only_if_lower():
-    """The stuck plan of tests/test_reform.py: a last reform places D-Tue, and its plan
-    becomes the best; with S-Mon pinned, D-Tue stays out and the best stays as it was."""
-    from tests.test_reform import stuck_case
-
-    _, plan, _, _ = stuck_case()
-    stuck = plan.objective()
-    best = parallel._Best(stuck, plan.copy_state(), found_at=0.0)
-    assert not parallel._last_reform(plan, best, seed=1, workers=2, solve_s=5.0)
-    assert parallel._unassigned_count(plan.inst, best.state[0]) == 0
-    plan.restore(best.state)
-    assert best.objective == plan.objective() < stuck
-
-    _, pinned, _, _ = stuck_case(pinned=True)
-    best = parallel._Best(pinned.objective(), pinned.copy_state(), found_at=0.0)
-    kept = best.state
-    assert not parallel._last_reform(pinned, best, seed=1, workers=2, solve_s=5.0)
-    assert best.state is kept
-
-
-def last_reforms(monkeypatch, plan: Plan) -> tuple[float, list[tuple[float, float]]]:
-    """(The deadline, and the time and CP-SAT seconds of each last reform) of a cooperative
-    search of 6 s of ``plan`` in legs of 2 s, the reforms stubbed (they change nothing)."""
-    for name in ("MIN_LEG_S", "MAX_LEG_S"):
-        monkeypatch.setattr(parallel, name, 2.0)
-    monkeypatch.setattr(parallel, "_reformed", lambda plan, line, *_, **__: (line, False))
-    calls = []
-
-    def last_reform(plan, best, seed, workers, solve_s, **_) -> bool:
-        calls.append((time.monotonic(), solve_s))
-        return False
-
-    monkeypatch.setattr(parallel, "_last_reform", last_reform)
-    deadline = time.monotonic() + 6
-    parallel.cooperative_search(plan, 2, 1, Limits(deadline=deadline, log_every_s=None))
-    return deadline, calls
-
-
-def test_the_legs_end_early_for_a_last_reform_while_the_best_plan_waits_for_one(monkeypatch):
-    """D-Tue is out for good (S-Mon pinned): the second leg ends LAST_REFORM_S before the
-    deadline, not 2 s after it began, and the last reform comes then, with all that time
-    but LAST_REFORM_BUILD_S."""
-    from tests.test_reform import stuck_case
-
-    _, plan, _, _ = stuck_case(pinned=True)
-    deadline, [(at, solve_s)] = last_reforms(monkeypatch, plan)
-    assert deadline - parallel.LAST_REFORM_S <= at < deadline - parallel.LAST_REFORM_S + 0.7
-    assert solve_s == pytest.approx(deadline - at - parallel.LAST_REFORM_BUILD_S, abs=0.1)
-
-
-def test_ctrl_c_during_the_last_reform_ends_the_search_with_the_best_rota(monkeypatch, caplog):
-    from tests.test_reform import stuck_case
-
-    c, plan, _, _ = stuck_case(pinned=True)
-    before = plan.objective()
-    for name in ("MIN_LEG_S", "MAX_LEG_S"):
-        monkeypatch.setattr(parallel, name, 2.0)
-    monkeypatch.setattr(parallel, "_may_reform", lambda *_: False)  # the last reform only
-    monkeypatch.setattr(parallel, "_reformed", lambda plan, line, *_, **__: (line, True))
-    began = time.monotonic()
-    result = parallel.cooperative_search(plan, 2, 1, Limits(deadline=began + 6,
-                                                            log_every_s=None))
-    assert time.monotonic() - began < 6 - parallel.LAST_REFORM_S + 1.0
-    assert "interrupted" in caplog.text
-    assert result.objective() <= before
-    assert validate(c, to_rota(result, c)) == []
-
-
-def test_a_search_whose_best_plan_is_complete_has_no_last_reform(monkeypatch):
-    from tests.test_reform import stuck_case
-
-    _, plan, _, _ = stuck_case()
-    complete, _ = parallel._reformed(plan, parallel._Line(plan.copy_state()), seed=1, workers=2)
-    plan.restore(complete.state)
-    assert not plan.waiting
-    assert last_reforms(monkeypatch, plan)[1] == []
 
 
 def test_a_long_search_on_own_lines_first_returns_a_valid_better_rota(monkeypatch):
