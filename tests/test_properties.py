@@ -8,7 +8,15 @@ from unittest import mock
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from models import AvailabilityRow, Caseload, Customer, Policy, VisitTemplate, Worker
+from models import (
+    AvailabilityRow,
+    Caseload,
+    Customer,
+    Policy,
+    Preference,
+    VisitTemplate,
+    Worker,
+)
 from models.result import SolveParams
 from scheduler import solve as solve_module
 from scheduler.bound import week_bounds
@@ -68,6 +76,52 @@ def caseloads(draw, max_workers: int = 3) -> Caseload:
     return c
 
 
+@st.composite
+def team_caseloads(draw) -> Caseload:
+    """Small teams under pressure: 2-3 nearby customers with team caps of 2 or 3 and 2-4
+    visits each, many double-handed and critical, in the mornings or evenings of Monday and
+    Tuesday; 4-6 workers, most with a hoist, some of them a customer's named regulars. The
+    team operators' swaps, merges and hand-overs (and the reform) act on such weeks."""
+    n_customers = draw(st.integers(2, 3))
+    n_workers = draw(st.integers(4, 6))
+    customers = [Customer(customer_id=f"C{i}", lat=at(draw(st.floats(0, 3))), lon=-1.25,
+                          max_team_size=draw(st.sampled_from([2, 3])))
+                 for i in range(n_customers)]
+    workers = [Worker(worker_id=f"W{i}", lat=at(draw(st.floats(0, 3))), lon=-1.25,
+                      skills=draw(st.sampled_from(["hoist", "hoist", ""])))
+               for i in range(n_workers)]
+    availability = [
+        AvailabilityRow(worker_id=f"W{i}", day=draw(st.sampled_from(["Mon;Tue", "Mon", "Tue"])),
+                        start=start, end=end)
+        for i in range(n_workers)
+        for start, end in draw(st.lists(st.sampled_from(SHIFT_PATTERNS[:2]), min_size=1,
+                                        max_size=2, unique=True))
+    ]
+    able = sum(1 for w in workers if "hoist" in w.skills)
+    visits = []
+    for c in range(n_customers):
+        for k in range(draw(st.integers(2, 4))):
+            start = draw(st.sampled_from([7 * 60, 8 * 60, 9 * 60, 17 * 60, 19 * 60, 20 * 60]))
+            start += draw(st.sampled_from([0, 15, 30]))
+            double = able >= 2 and draw(st.booleans())
+            visits.append(VisitTemplate(
+                visit_id=f"V{c}{k}", customer_id=f"C{c}",
+                days=draw(st.sampled_from(["Mon", "Tue", "Mon;Tue"])),
+                start=f"{start // 60:02d}:{start % 60:02d}",
+                duration_min=draw(st.sampled_from([30, 45])),
+                workers_required=2 if double else 1, skills="hoist" if double else "",
+                priority=draw(st.sampled_from(["critical", "normal"]))))
+    regulars = [Preference(customer_id=f"C{c}", worker_id=f"W{w}", kind="regular")
+                for c in range(n_customers)
+                for w in draw(st.sets(st.integers(0, n_workers - 1), max_size=2))]
+    try:
+        return Caseload(customers=customers, workers=workers, availability=availability,
+                        visits=visits, preferences=regulars,
+                        policy=Policy(window_before_min=15, window_after_min=15))
+    except ValueError:
+        assume(False)
+
+
 def check(c: Caseload, params: SolveParams) -> float:
     """Solve and check the rota; return the share of visits placed."""
     result = solve(c, params)
@@ -100,6 +154,14 @@ def test_lns_rotas_are_valid(c, seed):
 @given(caseloads(max_workers=5), st.integers(0, 3))
 def test_lns_rotas_are_valid_after_many_moves_with_more_workers(c, seed):
     """More workers than above (teams to swap, double-handed pairs to split) and more moves."""
+    with mock.patch.object(solve_module, "EXACT_ARCS", -1):
+        record_placed(check(c, SolveParams(time_limit_s=20, seed=seed, workers=1,
+                                           iterations=600)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(team_caseloads(), st.integers(0, 3))
+def test_lns_rotas_are_valid_when_small_teams_must_change(c, seed):
     with mock.patch.object(solve_module, "EXACT_ARCS", -1):
         record_placed(check(c, SolveParams(time_limit_s=20, seed=seed, workers=1,
                                            iterations=600)))
