@@ -8,15 +8,7 @@ from unittest import mock
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from models import (
-    AvailabilityRow,
-    Caseload,
-    Customer,
-    Policy,
-    Preference,
-    VisitTemplate,
-    Worker,
-)
+from models import AvailabilityRow, Caseload, Customer, Policy, Preference, VisitTemplate, Worker
 from models.result import SolveParams
 from scheduler import solve as solve_module
 from scheduler.bound import week_bounds
@@ -99,20 +91,20 @@ def team_caseloads(draw) -> Caseload:
     ]
     able = sum(1 for w in workers if "hoist" in w.skills)
     visits = []
-    for c in range(n_customers):
+    for i in range(n_customers):
         for k in range(draw(st.integers(2, 4))):
             start = draw(st.sampled_from([7 * 60, 8 * 60, 9 * 60, 17 * 60, 19 * 60, 20 * 60]))
             start += draw(st.sampled_from([0, 15, 30]))
             double = able >= 2 and draw(st.booleans())
             visits.append(VisitTemplate(
-                visit_id=f"V{c}{k}", customer_id=f"C{c}",
+                visit_id=f"V{i}{k}", customer_id=f"C{i}",
                 days=draw(st.sampled_from(["Mon", "Tue", "Mon;Tue"])),
                 start=f"{start // 60:02d}:{start % 60:02d}",
                 duration_min=draw(st.sampled_from([30, 45])),
                 workers_required=2 if double else 1, skills="hoist" if double else "",
                 priority=draw(st.sampled_from(["critical", "normal"]))))
-    regulars = [Preference(customer_id=f"C{c}", worker_id=f"W{w}", kind="regular")
-                for c in range(n_customers)
+    regulars = [Preference(customer_id=f"C{i}", worker_id=f"W{w}", kind="regular")
+                for i in range(n_customers)
                 for w in draw(st.sets(st.integers(0, n_workers - 1), max_size=2))]
     try:
         return Caseload(customers=customers, workers=workers, availability=availability,
