@@ -73,7 +73,8 @@ def team_caseloads(draw) -> Caseload:
     """Small teams under pressure: 2-3 nearby customers with team caps of 2 or 3 and 2-4
     visits each, many double-handed and critical, in the mornings or evenings of Monday and
     Tuesday; 4-6 workers, most with a hoist, some of them a customer's named regulars. The
-    team operators' swaps, merges and hand-overs (and the reform) act on such weeks."""
+    team operators' swaps, merges and hand-overs act on such weeks (the reform does not run in
+    a search with an iteration budget)."""
     n_customers = draw(st.integers(2, 3))
     n_workers = draw(st.integers(4, 6))
     customers = [Customer(customer_id=f"C{i}", lat=at(draw(st.floats(0, 3))), lon=-1.25,
