@@ -16,6 +16,7 @@ from scheduler.prepare import prepare
 from scheduler.reform import (
     Reform,
     _place,
+    _place_making_room,
     _Settling,
     free_visits,
     reform_teams,
@@ -318,6 +319,71 @@ def test_a_double_handed_visit_the_first_run_re_times_starts_there_in_both_runs(
     assert insert(plan, visit_at["X-Mon"], shifts=[w1])
     assert _place(plan, d, {w1, w2}, start=10 * 60)
     assert plan.start[d] > 10 * 60 + 10
+    assert validate(c, to_rota(plan, c)) == []
+
+
+def week_cap_case(pinned: bool = False):
+    """A's double-handed D on Tuesday at 18:00 for 30 minutes; B's X on Monday at 18:00 for 45.
+    W1 (60 minutes a week at most) does X; W3 works Monday evening, W2 Tuesday evening. D with
+    W1 and W2 puts W1's week at 75 minutes, unless X goes to W3. Returns (caseload, plan,
+    visit index, worker index)."""
+    c = caseload(
+        customers=[customer("A"), customer("B")],
+        visits=[visit("D", "A", "18:00", 30, days="Tue", workers_required=2),
+                visit("X", "B", "18:00", 45)],
+        workers=[worker("W1", max_hours_week=1.0), worker("W2"), worker("W3")],
+        availability=[shift("W1", "17:00", "20:00", day="Mon-Tue"),
+                      shift("W2", "17:00", "20:00", day="Tue"),
+                      shift("W3", "17:00", "20:00")],
+        pinned=(Pin(visit_id="X-Mon", worker_id="W1"),) if pinned else (),
+    )
+    plan = Plan(prepare(c))
+    visit_at, worker_at = _indices(plan)
+    assert insert(plan, visit_at["X-Mon"], shifts=_shifts_of(plan, 0, "W1"))
+    return c, plan, visit_at, worker_at
+
+
+def test_a_visit_its_workers_week_refuses_is_placed_once_a_visit_on_another_day_makes_room():
+    c, plan, visit_at, worker_at = week_cap_case()
+    d, x, tuesday = visit_at["D-Tue"], visit_at["X-Mon"], set(_shifts_of(plan, 1, "W1", "W2"))
+    assert not _place(plan, d, tuesday, start=18 * 60)
+    assert _place_making_room(plan, d, tuesday, 18 * 60, free={d}) == [x]
+    assert sorted(plan.workers_of(d)) == [worker_at["W1"], worker_at["W2"]]
+    assert insert(plan, x)
+    assert plan.workers_of(x) == [worker_at["W3"]]
+    assert validate(c, to_rota(plan, c)) == []
+
+
+def test_no_room_is_made_from_a_pinned_visit():
+    _, plan, visit_at, _ = week_cap_case(pinned=True)
+    d, tuesday = visit_at["D-Tue"], set(_shifts_of(plan, 1, "W1", "W2"))
+    state = plan.copy_state()
+    assert _place_making_room(plan, d, tuesday, 18 * 60, free={d}) is None
+    assert plan.copy_state() == state
+
+
+def test_the_reform_makes_room_in_a_week_its_model_does_not_count():
+    """stuck_case, with W3 at most 90 minutes a week and E's X on Wednesday at 09:00 for 30
+    (W3 or W4 can take it): the model's team for A, W1 and W3, puts W3's week over 90
+    minutes with the travel, so X goes to W4 for D-Tue."""
+    c, _, _, _ = stuck_case()
+    c = c.model_copy(update={
+        "customers": [*c.customers, customer("E", km=2)],
+        "visits": [*c.visits, visit("X", "E", "09:00", 30, days="Wed")],
+        "workers": [c.workers[0], c.workers[1], worker("W3", max_hours_week=1.5), worker("W4")],
+        "availability": [*c.availability, shift("W3", "08:00", "10:00", day="Wed"),
+                         shift("W4", "08:00", "10:00", day="Wed")],
+    })
+    plan = Plan(prepare(c))
+    visit_at, worker_at = _indices(plan)
+    assert insert(plan, visit_at["D-Mon"], shifts=_shifts_of(plan, 0, "W1", "W2"))
+    assert insert(plan, visit_at["S-Mon"], shifts=_shifts_of(plan, 0, "W3"))
+    assert insert(plan, visit_at["X-Wed"], shifts=_shifts_of(plan, 2, "W3"))
+    reform = reform_teams(plan, time_limit_s=10, seed=1)
+    assert plan.unassigned_visits() == []
+    assert sorted(plan.workers_of(visit_at["D-Tue"])) == [worker_at["W1"], worker_at["W3"]]
+    assert plan.workers_of(visit_at["X-Wed"]) == [worker_at["W4"]]
+    assert (reform.taken_out, reform.left_out) == (2, 0)
     assert validate(c, to_rota(plan, c)) == []
 
 
