@@ -175,10 +175,10 @@ def reform_teams(
                or (shifts[v] and starts[v] != plan.start[v])]
     for v in changed + taken_out:
         remove(plan, v)
-    refused, for_room = [], []
+    refused, for_room, free_set = [], [], set(free)
     for v in sorted(changed, key=starts.__getitem__):
         if shifts[v] and not _place(plan, v, shifts[v], starts[v]):
-            moved = _place_making_room(plan, v, shifts[v], starts[v], set(free))
+            moved = _place_making_room(plan, v, shifts[v], starts[v], free_set)
             if moved is None:
                 refused.append(v)
             else:
